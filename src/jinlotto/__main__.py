@@ -1,0 +1,3 @@
+from jinlotto.cli import main
+
+main()

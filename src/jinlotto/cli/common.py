@@ -1,0 +1,30 @@
+"""What every command module shares: consoles, settings, the database, JSON output."""
+
+import json
+from typing import Any
+
+from rich.console import Console
+
+from jinlotto.config import Settings, get_settings
+from jinlotto.db.database import Database
+from jinlotto.logging import configure_logging
+
+console = Console()
+console_err = Console(stderr=True)
+
+
+def settings() -> Settings:
+    """Settings for a command, with logging configured from them."""
+    current = get_settings()
+    configure_logging(current)
+    return current
+
+
+def open_database() -> Database:
+    """The configured database (SQLite is migrated on open)."""
+    return Database.open(settings())
+
+
+def print_json(payload: Any) -> None:
+    """One JSON document on stdout, UTF-8 kept readable."""
+    print(json.dumps(payload, ensure_ascii=False, default=str))

@@ -1,0 +1,67 @@
+"""Settings, read from the environment (and a ``.env`` file) by one pydantic-settings class.
+
+Nothing is built at import time: callers ask ``get_settings()`` (cached) or, in tests, build
+``Settings(...)`` directly.
+"""
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+OFFICIAL_API_URL = "https://www.dhlottery.co.kr/lt645/selectPstLt645Info.do"
+
+
+class Settings(BaseSettings):
+    """Every setting JinLotto reads; the names are the environment variable names."""
+
+    model_config = SettingsConfigDict(
+        env_file=".env", env_file_encoding="utf-8", extra="ignore", case_sensitive=False
+    )
+
+    environment: Literal["development", "production", "test"] = "development"
+    log_level: str = "INFO"
+    database_url: str = "sqlite:///jinlotto.db"
+
+    # Data sources
+    lotto_api_url: str = OFFICIAL_API_URL
+    lotto_mirror_url: str | None = None
+    http_timeout_seconds: float = Field(default=10.0, gt=0)
+    http_retries: int = Field(default=3, ge=0, le=10)
+    http_concurrency: int = Field(default=4, ge=1, le=32)
+    http_requests_per_second: float = Field(default=20.0, gt=0)
+
+    # Models and recommendations
+    model_dir: Path = Path("models")
+    enable_ml: bool = True
+    warmup_on_startup: bool = False
+    show_reasoning: bool = False
+    conf_base: float = 0.40
+    conf_min: float = 0.40
+    conf_max: float = 0.80
+    conf_w_consensus: float = 0.30
+    conf_w_hot: float = 0.10
+    conf_w_entropy: float = 0.20
+
+    # Web service
+    admin_token: SecretStr | None = None
+    cookie_secure: bool = False
+    slack_webhook_url: SecretStr | None = None
+    feedback_per_hour: int = Field(default=5, ge=1)
+
+    @model_validator(mode="after")
+    def _refuse_unsafe_production(self) -> "Settings":
+        token = self.admin_token.get_secret_value() if self.admin_token else ""
+        if self.environment == "production" and token and len(token) < 16:
+            raise ValueError("ADMIN_TOKEN must be at least 16 characters in production")
+        if self.conf_min > self.conf_max:
+            raise ValueError("CONF_MIN must not exceed CONF_MAX")
+        return self
+
+
+@lru_cache
+def get_settings() -> Settings:
+    """The process-wide settings, read once."""
+    return Settings()

@@ -1,0 +1,1 @@
+"""Queries, one module per aggregate. Services call these; routes never write SQL."""

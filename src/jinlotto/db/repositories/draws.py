@@ -1,0 +1,102 @@
+"""Reading and writing draws."""
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from jinlotto.db.models import DrawRecord
+from jinlotto.domain.draw import Draw, PrizeTier
+
+
+def to_domain(record: DrawRecord) -> Draw:
+    """The domain draw a stored row holds (stored rows were validated on the way in)."""
+    return Draw(
+        draw_no=record.draw_no,
+        draw_date=record.draw_date,
+        numbers=(record.n1, record.n2, record.n3, record.n4, record.n5, record.n6),
+        bonus_no=record.bonus_no,
+        tiers=tuple(
+            PrizeTier(
+                winners=getattr(record, f"tier{rank}_winners"),
+                prize=getattr(record, f"tier{rank}_prize"),
+            )
+            for rank in range(1, 6)
+        ),
+        total_sales=record.total_sales,
+        first_auto=record.first_auto,
+        first_semi_auto=record.first_semi_auto,
+        first_manual=record.first_manual,
+    )
+
+
+def apply_draw(record: DrawRecord, draw: Draw) -> None:
+    """Copy every field of a domain draw onto a row."""
+    record.draw_date = draw.draw_date
+    record.n1, record.n2, record.n3, record.n4, record.n5, record.n6 = draw.numbers
+    record.bonus_no = draw.bonus_no
+    for rank, tier in enumerate(draw.tiers, start=1):
+        setattr(record, f"tier{rank}_winners", tier.winners)
+        setattr(record, f"tier{rank}_prize", tier.prize)
+    record.total_sales = draw.total_sales
+    record.first_auto = draw.first_auto
+    record.first_semi_auto = draw.first_semi_auto
+    record.first_manual = draw.first_manual
+
+
+def get(session: Session, draw_no: int) -> DrawRecord | None:
+    """The row of one draw, if stored."""
+    return session.get(DrawRecord, draw_no)
+
+
+def get_many(session: Session, draw_nos: Iterable[int]) -> dict[int, DrawRecord]:
+    """Rows of the given draws that are stored, by draw number."""
+    wanted = list(draw_nos)
+    if not wanted:
+        return {}
+    rows = session.scalars(select(DrawRecord).where(DrawRecord.draw_no.in_(wanted)))
+    return {row.draw_no: row for row in rows}
+
+
+def add(session: Session, draw: Draw, *, source: str, now: datetime) -> DrawRecord:
+    """Insert a new row for a draw."""
+    record = DrawRecord(draw_no=draw.draw_no, source=source, fetched_at=now, updated_at=now)
+    apply_draw(record, draw)
+    session.add(record)
+    return record
+
+
+def all_draws(session: Session) -> list[Draw]:
+    """Every stored draw, oldest first."""
+    rows = session.scalars(select(DrawRecord).order_by(DrawRecord.draw_no))
+    return [to_domain(row) for row in rows]
+
+
+def page(session: Session, *, limit: int, offset: int) -> Sequence[DrawRecord]:
+    """Rows newest first, for listings."""
+    query = select(DrawRecord).order_by(DrawRecord.draw_no.desc()).limit(limit).offset(offset)
+    return session.scalars(query).all()
+
+
+def latest(session: Session) -> DrawRecord | None:
+    """The newest stored draw."""
+    return session.scalars(select(DrawRecord).order_by(DrawRecord.draw_no.desc()).limit(1)).first()
+
+
+def draw_numbers(session: Session) -> list[int]:
+    """Every stored draw number, ascending."""
+    return list(session.scalars(select(DrawRecord.draw_no).order_by(DrawRecord.draw_no)))
+
+
+def summary(session: Session) -> tuple[int, int | None, int | None, datetime | None]:
+    """Count, first and last draw number, and newest ``updated_at``."""
+    row = session.execute(
+        select(
+            func.count(DrawRecord.draw_no),
+            func.min(DrawRecord.draw_no),
+            func.max(DrawRecord.draw_no),
+            func.max(DrawRecord.updated_at),
+        )
+    ).one()
+    return int(row[0]), row[1], row[2], row[3]

@@ -1,0 +1,1 @@
+"""Pure domain: draws, games, validation, prize rules. No I/O."""

@@ -1,0 +1,116 @@
+"""Metrics of 6-number combinations, vectorised over ``(m, 6)`` arrays of ascending games.
+
+Definitions (the usual ones among Korean lotto analysts):
+- AC value (arithmetic complexity): the count of distinct positive differences among the 15
+  pairs, minus 5. It ranges 0-10; most winning games score 7-10.
+- Low numbers are 1-22, high 23-45. Zones are 1-9, 10-19, 20-29, 30-39, 40-45.
+- Ball colours follow the official balls: 1-10 yellow, 11-20 blue, 21-30 red, 31-40 grey,
+  41-45 green.
+- A consecutive run is a maximal stretch of numbers each one above the previous.
+"""
+
+import numpy as np
+from numpy.typing import NDArray
+
+IntArray = NDArray[np.int64]
+
+LOW_MAX = 22
+ZONE_EDGES = (10, 20, 30, 40)  # zone i holds numbers below ZONE_EDGES[i]; the last 40-45
+ZONE_LABELS = ("1-9", "10-19", "20-29", "30-39", "40-45")
+COLOUR_EDGES = (11, 21, 31, 41)
+COLOUR_LABELS = ("yellow", "blue", "red", "grey", "green")
+_PAIR_I, _PAIR_J = np.triu_indices(6, k=1)
+
+
+def as_games(games: NDArray[np.integer] | list[list[int]] | list[int]) -> IntArray:
+    """Games as an ``(m, 6)`` int64 array; one game may be given as a flat list of six."""
+    array = np.asarray(games, dtype=np.int64)
+    return array.reshape(1, 6) if array.ndim == 1 else array
+
+
+def sums(games: IntArray) -> IntArray:
+    """Sum of each game's numbers (21-255)."""
+    return games.sum(axis=1)
+
+
+def odd_counts(games: IntArray) -> IntArray:
+    """How many odd numbers each game holds (0-6)."""
+    return (games % 2).sum(axis=1)
+
+
+def low_counts(games: IntArray) -> IntArray:
+    """How many numbers of each game are low (1-22)."""
+    return (games <= LOW_MAX).sum(axis=1)
+
+
+def ac_values(games: IntArray) -> IntArray:
+    """Arithmetic complexity of each game: distinct pairwise differences minus 5."""
+    differences = np.sort(games[:, _PAIR_J] - games[:, _PAIR_I], axis=1)
+    distinct = 1 + (np.diff(differences, axis=1) != 0).sum(axis=1)
+    return distinct - 5
+
+
+def consecutive_pairs(games: IntArray) -> IntArray:
+    """How many neighbouring pairs differ by exactly one (e.g. 7-8)."""
+    return (np.diff(games, axis=1) == 1).sum(axis=1)
+
+
+def max_consecutive_runs(games: IntArray) -> IntArray:
+    """Length of each game's longest run of consecutive numbers (1 when none touch)."""
+    steps = np.diff(games, axis=1) == 1
+    best = np.ones(games.shape[0], dtype=np.int64)
+    current = np.ones(games.shape[0], dtype=np.int64)
+    for column in range(steps.shape[1]):
+        current = np.where(steps[:, column], current + 1, 1)
+        best = np.maximum(best, current)
+    return best
+
+
+def zone_indices(games: IntArray) -> IntArray:
+    """Zone 0-4 of every number (1-9, 10-19, 20-29, 30-39, 40-45)."""
+    return np.searchsorted(np.array(ZONE_EDGES), games, side="right").astype(np.int64)
+
+
+def zone_counts(games: IntArray) -> IntArray:
+    """``(m, 5)`` count of numbers per zone."""
+    return _bucket_counts(zone_indices(games), 5)
+
+
+def colour_counts(games: IntArray) -> IntArray:
+    """``(m, 5)`` count of numbers per ball colour (yellow, blue, red, grey, green)."""
+    colours = np.searchsorted(np.array(COLOUR_EDGES), games, side="right").astype(np.int64)
+    return _bucket_counts(colours, 5)
+
+
+def end_digit_sums(games: IntArray) -> IntArray:
+    """Sum of the last digits of each game's numbers."""
+    return (games % 10).sum(axis=1)
+
+
+def max_same_end_digit(games: IntArray) -> IntArray:
+    """Largest number of a game's numbers sharing one last digit."""
+    return _bucket_counts(games % 10, 10).max(axis=1)
+
+
+def spans(games: IntArray) -> IntArray:
+    """Highest minus lowest number of each game."""
+    return games[:, -1] - games[:, 0]
+
+
+def carryover_counts(games: IntArray, previous: NDArray[np.integer]) -> IntArray:
+    """How many numbers of each game were drawn in ``previous`` (six numbers)."""
+    drawn = np.zeros(46, dtype=np.bool_)
+    drawn[np.asarray(previous, dtype=np.int64)] = True
+    return drawn[games].sum(axis=1).astype(np.int64)
+
+
+def combination_keys(games: IntArray) -> IntArray:
+    """A unique integer per combination (bit k set for number k), for set membership."""
+    return (np.int64(1) << games).sum(axis=1)
+
+
+def _bucket_counts(buckets: IntArray, size: int) -> IntArray:
+    rows = np.repeat(np.arange(buckets.shape[0]), buckets.shape[1])
+    counts = np.zeros((buckets.shape[0], size), dtype=np.int64)
+    np.add.at(counts, (rows, buckets.ravel()), 1)
+    return counts

@@ -1,0 +1,168 @@
+"""The draw record and the rules every stored draw obeys."""
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date, timedelta
+
+from jinlotto.errors import InvalidDrawError
+
+logger = logging.getLogger(__name__)
+
+NUMBER_MIN, NUMBER_MAX = 1, 45
+NUMBERS_PER_GAME = 6
+TIERS = 5
+FIRST_DRAW_DATE = date(2002, 12, 7)
+SATURDAY = 5
+
+
+def scheduled_date(draw_no: int) -> date:
+    """The Saturday on which draw ``draw_no`` falls on the weekly schedule."""
+    return FIRST_DRAW_DATE + timedelta(days=7 * (draw_no - 1))
+
+
+@dataclass(frozen=True, slots=True)
+class PrizeTier:
+    """One prize tier of a draw: winning games and KRW paid to each (``None`` when unknown)."""
+
+    winners: int | None = None
+    prize: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Draw:
+    """One Lotto 6/45 draw as published; build it with :func:`make_draw` to validate."""
+
+    draw_no: int
+    draw_date: date
+    numbers: tuple[int, int, int, int, int, int]
+    bonus_no: int
+    tiers: tuple[PrizeTier, ...] = field(default_factory=lambda: (PrizeTier(),) * TIERS)
+    total_sales: int | None = None
+    first_auto: int | None = None
+    first_semi_auto: int | None = None
+    first_manual: int | None = None
+
+    def with_unknowns_filled(self, other: "Draw") -> "Draw":
+        """This draw with every field it leaves unknown taken from ``other`` (same draw)."""
+        tiers = tuple(
+            PrizeTier(
+                winners=mine.winners if mine.winners is not None else theirs.winners,
+                prize=mine.prize if mine.prize is not None else theirs.prize,
+            )
+            for mine, theirs in zip(self.tiers, other.tiers, strict=True)
+        )
+        return replace(
+            self,
+            tiers=tiers,
+            total_sales=_first_known(self.total_sales, other.total_sales),
+            first_auto=_first_known(self.first_auto, other.first_auto),
+            first_semi_auto=_first_known(self.first_semi_auto, other.first_semi_auto),
+            first_manual=_first_known(self.first_manual, other.first_manual),
+        )
+
+    def conflicts_with(self, other: "Draw") -> list[str]:
+        """Names of the identity fields (numbers, bonus, date) on which two reports disagree."""
+        fields = []
+        if self.numbers != other.numbers:
+            fields.append("numbers")
+        if self.bonus_no != other.bonus_no:
+            fields.append("bonus_no")
+        if self.draw_date != other.draw_date:
+            fields.append("draw_date")
+        return fields
+
+
+def _first_known(mine: int | None, theirs: int | None) -> int | None:
+    return mine if mine is not None else theirs
+
+
+def make_draw(
+    *,
+    draw_no: object,
+    draw_date: date,
+    numbers: Sequence[object],
+    bonus_no: object,
+    tiers: Sequence[PrizeTier] | None = None,
+    total_sales: object = None,
+    first_auto: object = None,
+    first_semi_auto: object = None,
+    first_manual: object = None,
+) -> Draw:
+    """Validate raw values and build a :class:`Draw`, numbers sorted ascending.
+
+    Raises :class:`InvalidDrawError` naming the draw and the field at fault. A date that is a
+    Saturday but off the weekly schedule is accepted with a warning (the schedule has held for
+    every draw so far, but a holiday shift must not make real data unreadable).
+    """
+    number = _whole(draw_no, "draw_no", draw_no)
+    if number < 1:
+        raise InvalidDrawError(f"draw {number}: draw_no must be at least 1")
+    if len(numbers) != NUMBERS_PER_GAME:
+        raise InvalidDrawError(f"draw {number}: numbers must hold 6 values, got {len(numbers)}")
+    balls = sorted(_ball(value, "numbers", number) for value in numbers)
+    if len(set(balls)) != NUMBERS_PER_GAME:
+        raise InvalidDrawError(f"draw {number}: numbers must be distinct, got {balls}")
+    bonus = _ball(bonus_no, "bonus_no", number)
+    if bonus in balls:
+        raise InvalidDrawError(f"draw {number}: bonus_no {bonus} repeats a winning number")
+    _check_date(number, draw_date)
+    tier_list = tuple(tiers) if tiers is not None else (PrizeTier(),) * TIERS
+    if len(tier_list) != TIERS:
+        raise InvalidDrawError(f"draw {number}: expected 5 prize tiers, got {len(tier_list)}")
+    for rank, tier in enumerate(tier_list, start=1):
+        _optional_count(tier.winners, f"tier {rank} winners", number)
+        _optional_count(tier.prize, f"tier {rank} prize", number)
+    return Draw(
+        draw_no=number,
+        draw_date=draw_date,
+        numbers=(balls[0], balls[1], balls[2], balls[3], balls[4], balls[5]),
+        bonus_no=bonus,
+        tiers=tier_list,
+        total_sales=_optional_count(total_sales, "total_sales", number),
+        first_auto=_optional_count(first_auto, "first_auto", number),
+        first_semi_auto=_optional_count(first_semi_auto, "first_semi_auto", number),
+        first_manual=_optional_count(first_manual, "first_manual", number),
+    )
+
+
+def _whole(value: object, name: str, draw_no: object) -> int:
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        raise InvalidDrawError(f"draw {draw_no}: {name} must be a whole number, got {value!r}")
+    try:
+        return int(value)
+    except ValueError:
+        raise InvalidDrawError(
+            f"draw {draw_no}: {name} must be a whole number, got {value!r}"
+        ) from None
+
+
+def _ball(value: object, name: str, draw_no: int) -> int:
+    ball = _whole(value, name, draw_no)
+    if not NUMBER_MIN <= ball <= NUMBER_MAX:
+        raise InvalidDrawError(f"draw {draw_no}: {name} must be within 1-45, got {ball}")
+    return ball
+
+
+def _optional_count(value: object, name: str, draw_no: int) -> int | None:
+    if value is None:
+        return None
+    count = _whole(value, name, draw_no)
+    if count < 0:
+        raise InvalidDrawError(f"draw {draw_no}: {name} must not be negative, got {count}")
+    return count
+
+
+def _check_date(draw_no: int, draw_date: date) -> None:
+    if draw_date.weekday() != SATURDAY:
+        raise InvalidDrawError(
+            f"draw {draw_no}: date {draw_date.isoformat()} is a {draw_date:%A}, not a Saturday"
+        )
+    expected = scheduled_date(draw_no)
+    if draw_date != expected:
+        logger.warning(
+            "draw %d dated %s, off the weekly schedule (expected %s)",
+            draw_no,
+            draw_date.isoformat(),
+            expected.isoformat(),
+        )

@@ -1,0 +1,1 @@
+"""Getting draws in and out: official sources, mirrors, files, ticket QR codes."""
