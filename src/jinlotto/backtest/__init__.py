@@ -1,0 +1,1 @@
+"""Walk-forward evaluation of every strategy against the uniform control."""

@@ -1,0 +1,1 @@
+"""Model files: atomic, checksummed saves with metadata and backups."""

@@ -1,0 +1,1 @@
+"""Use cases: the one place that combines database, engine and outside sources."""

@@ -1,0 +1,1 @@
+"""Recommenders following the scikit-learn estimator contract, and the filters they share."""

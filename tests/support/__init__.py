@@ -1,0 +1,1 @@
+"""Test helpers: real local servers speaking outside services' formats."""
