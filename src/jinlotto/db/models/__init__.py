@@ -1,5 +1,6 @@
 """Every table, imported here so that Alembic and ``Base.metadata`` see them all."""
 
 from jinlotto.db.models.draws import DrawRecord
+from jinlotto.db.models.service import FeedbackRecord, JobLockRecord, RecommendationRecord
 
-__all__ = ["DrawRecord"]
+__all__ = ["DrawRecord", "FeedbackRecord", "JobLockRecord", "RecommendationRecord"]

@@ -1,0 +1,51 @@
+"""Tables of the web service: stored daily recommendations, feedback and background-job locks."""
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import JSON, Date, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from jinlotto.db.base import Base
+
+
+class RecommendationRecord(Base):
+    """The games one visitor received on one KST day for one set of options (never changed)."""
+
+    __tablename__ = "recommendations"
+    __table_args__ = (
+        UniqueConstraint("visitor_key", "kst_date", "options_key"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    visitor_key: Mapped[str] = mapped_column(String(64))
+    kst_date: Mapped[date] = mapped_column(Date)
+    options_key: Mapped[str] = mapped_column(String(512))
+    strategy: Mapped[str] = mapped_column(String(32))
+    model_version: Mapped[str | None] = mapped_column(String(128))
+    draw_no: Mapped[int] = mapped_column(Integer)
+    games: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    created_at: Mapped[datetime]
+
+
+class FeedbackRecord(Base):
+    """A message a visitor sent through the page."""
+
+    __tablename__ = "feedback"
+    __table_args__ = (Index("ix_feedback_visitor_created", "visitor_key", "created_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    visitor_key: Mapped[str] = mapped_column(String(64))
+    message: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime]
+
+
+class JobLockRecord(Base):
+    """A named background job that one process runs at a time; a stale lock expires."""
+
+    __tablename__ = "job_locks"
+
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    holder: Mapped[str] = mapped_column(String(64))
+    started_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
