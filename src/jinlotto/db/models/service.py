@@ -13,9 +13,7 @@ class RecommendationRecord(Base):
     """The games one visitor received on one KST day for one set of options (never changed)."""
 
     __tablename__ = "recommendations"
-    __table_args__ = (
-        UniqueConstraint("visitor_key", "kst_date", "options_key"),
-    )
+    __table_args__ = (UniqueConstraint("visitor_key", "kst_date", "options_key"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     visitor_key: Mapped[str] = mapped_column(String(64))

@@ -46,9 +46,7 @@ def upgrade() -> None:
         sa.Column("created_at", UTCDateTime(), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_feedback")),
     )
-    op.create_index(
-        op.f("ix_feedback_visitor_created"), "feedback", ["visitor_key", "created_at"]
-    )
+    op.create_index(op.f("ix_feedback_visitor_created"), "feedback", ["visitor_key", "created_at"])
     op.create_table(
         "job_locks",
         sa.Column("name", sa.String(length=64), nullable=False),
