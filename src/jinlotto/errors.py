@@ -74,3 +74,15 @@ class DatabaseUnavailableError(JinlottoError):
     """The database cannot be reached."""
 
     http_status = 503
+
+
+class RateLimitedError(JinlottoError):
+    """A visitor sent more requests of one kind than allowed in the window."""
+
+    http_status = 429
+
+
+class AuthenticationError(JinlottoError):
+    """A protected endpoint was called without the right credentials."""
+
+    http_status = 401
