@@ -1,0 +1,232 @@
+"""The strategy contract: a scikit-learn style estimator that turns a history into games.
+
+A strategy's ``__init__`` only stores keyword hyperparameters (always ``random_state``);
+``fit(history)`` learns everything from ``history`` and returns ``self``; fitted attributes end
+in ``_``. Because everything a strategy uses comes from the history given to ``fit``, a backtest
+that fits on ``history.before(t)`` cannot look ahead.
+
+Subclasses implement ``_fit`` and ``number_probabilities``; they may override ``sample`` (a
+faster or structured sampler), ``consensus`` and ``diversity_mask``.
+"""
+
+import math
+from abc import ABC, abstractmethod
+from dataclasses import dataclass
+from typing import ClassVar, Self
+
+import numpy as np
+from numpy.typing import NDArray
+
+from jinlotto.domain import combos
+from jinlotto.domain.history import History
+from jinlotto.errors import InvalidFilterError, ModelError
+from jinlotto.strategies.analysis import analyse, build_context
+from jinlotto.strategies.confidence import ConfidenceWeights, confidences
+from jinlotto.strategies.filters import FilterContext, Filters
+
+IntArray = NDArray[np.int64]
+FloatArray = NDArray[np.float64]
+
+BATCH_SIZE = 256  # candidate games drawn per try
+MAX_TRIES = 25  # tries per relaxation stage before moving to the next one
+TOP_CANDIDATES = 8  # "top candidates" for the consensus ratio
+STAGE_DIVERSITY, STAGE_SHAPE, STAGE_UNWEIGHTED = 1, 2, 3
+
+
+@dataclass(frozen=True, slots=True)
+class Game:
+    """One recommended game: six ascending numbers, its confidence and its analysis."""
+
+    numbers: tuple[int, ...]
+    confidence: float
+    analysis: dict[str, object]
+
+
+@dataclass(slots=True)
+class Recommendation:
+    """Games from one strategy, with the relaxation stage that was needed to find them.
+
+    ``relaxation_stage`` is 0 when the filters were met as given, 1 when the strategy's
+    diversity constraints were dropped, 2 when the shape filters were dropped too and 3 when the
+    strategy's weights were ignored as well (see ``jinlotto.strategies.filters``); ``relaxed``
+    names what was relaxed.
+    """
+
+    games: list[Game]
+    strategy: str
+    relaxation_stage: int
+    relaxed: list[str]
+
+
+def gumbel_games(
+    log_weights: FloatArray, m: int, rng: np.random.Generator, fixed: tuple[int, ...] = ()
+) -> IntArray:
+    """``m`` ascending games: ``fixed`` plus numbers drawn without replacement by weight.
+
+    ``log_weights`` is ``(45,)``; ``-inf`` marks numbers that must not be drawn. Adding Gumbel
+    noise and keeping the largest keys samples without replacement in proportion to the weights.
+    """
+    need = 6 - len(fixed)
+    keys = log_weights[np.newaxis, :] + rng.gumbel(size=(m, 45))
+    picked = np.argpartition(-keys, need - 1, axis=1)[:, :need] + 1 if need else None
+    held = np.broadcast_to(np.asarray(fixed, dtype=np.int64), (m, len(fixed)))
+    games = held if picked is None else np.concatenate([held, picked], axis=1)
+    return np.sort(games, axis=1).astype(np.int64)
+
+
+class Strategy(ABC):
+    """Base of every recommender (see the module docstring for the contract)."""
+
+    name: ClassVar[str]
+    has_diversity: ClassVar[bool] = False
+
+    def __init__(
+        self,
+        *,
+        random_state: int | None = None,
+        confidence_weights: ConfidenceWeights | None = None,
+    ) -> None:
+        self.random_state = random_state
+        self.confidence_weights = confidence_weights
+
+    def fit(self, history: History) -> Self:
+        """Learn from ``history`` (draws in ascending order) and return ``self``."""
+        self.context_: FilterContext = build_context(history)
+        self._fit(history)
+        return self
+
+    @abstractmethod
+    def _fit(self, history: History) -> None:
+        """Learn the strategy's own fitted attributes from ``history``."""
+
+    @abstractmethod
+    def number_probabilities(self) -> FloatArray:
+        """``(45,)`` weights of numbers 1..45 for the next draw, summing to 1."""
+
+    def sample(self, m: int, rng: np.random.Generator) -> IntArray:
+        """``(m, 6)`` ascending unfiltered games drawn by the number probabilities."""
+        return gumbel_games(_log_weights(self.number_probabilities()), m, rng)
+
+    def consensus(self, games: IntArray) -> FloatArray:
+        """Share of each game's numbers among the strategy's top candidates.
+
+        Top candidates are the ``TOP_CANDIDATES`` most probable numbers that are more probable
+        than 1/45; a strategy without preferences has none.
+        """
+        probabilities = self.number_probabilities()
+        order = np.argsort(-probabilities, kind="stable")[:TOP_CANDIDATES]
+        top = order[probabilities[order] > 1 / 45 + 1e-12] + 1
+        ratios: FloatArray = np.isin(games, top).mean(axis=1)
+        return ratios
+
+    def diversity_mask(self, games: IntArray) -> NDArray[np.bool_]:
+        """Which games meet the strategy's own diversity constraints (all, by default)."""
+        return np.ones(games.shape[0], dtype=np.bool_)
+
+    def recommend(
+        self, n: int, rng: np.random.Generator, filters: Filters | None = None
+    ) -> Recommendation:
+        """``n`` distinct games meeting ``filters``, relaxing them in stages when needed."""
+        if not hasattr(self, "context_"):
+            raise ModelError(f"strategy {self.name!r} is not fitted")
+        filters = filters or Filters()
+        filters.validate()
+        _check_enough_combinations(filters, n)
+        games = np.zeros((0, 6), dtype=np.int64)
+        stage: tuple[int, list[str]] = (0, [])
+        for stage in self._stages(filters):
+            games = self._search(games, n, rng, filters, stage[0])
+            if games.shape[0] >= n:
+                break
+        else:
+            raise InvalidFilterError(
+                f"only {games.shape[0]} of {n} games meet the fixed and excluded numbers "
+                "without repeating a past 1st-prize combination"
+            )
+        return self._finish(games[:n], *stage)
+
+    def _stages(self, filters: Filters) -> list[tuple[int, list[str]]]:
+        stages: list[tuple[int, list[str]]] = [(0, [])]
+        relaxed: list[str] = []
+        if self.has_diversity:
+            relaxed = ["diversity"]
+            stages.append((STAGE_DIVERSITY, relaxed))
+        shape = filters.active_shape_filters()
+        if shape:
+            relaxed = relaxed + shape
+            stages.append((STAGE_SHAPE, relaxed))
+        if np.ptp(self.number_probabilities()) > 0:
+            stages.append((STAGE_UNWEIGHTED, [*relaxed, "strategy_weights"]))
+        return stages
+
+    def _search(
+        self, found: IntArray, n: int, rng: np.random.Generator, filters: Filters, stage: int
+    ) -> IntArray:
+        batch = max(BATCH_SIZE, 2 * n)
+        for _ in range(MAX_TRIES):
+            candidates = self._candidates(batch, rng, filters, stage)
+            keep = filters.mask(candidates, self.context_, shape=stage < STAGE_SHAPE)
+            if stage < STAGE_DIVERSITY:
+                keep &= self.diversity_mask(candidates)
+            found = _distinct(np.concatenate([found, candidates[keep]]))
+            if found.shape[0] >= n:
+                break
+        return found
+
+    def _candidates(
+        self, m: int, rng: np.random.Generator, filters: Filters, stage: int
+    ) -> IntArray:
+        if stage >= STAGE_UNWEIGHTED:
+            weights = np.full(45, 1 / 45)
+        elif not filters.fixed and not filters.excluded:
+            return self.sample(m, rng)
+        else:
+            weights = self.number_probabilities()
+        log_weights = _log_weights(weights)
+        # Fixed numbers are placed directly; excluded ones can never be drawn.
+        blocked = np.asarray(filters.fixed + filters.excluded, dtype=np.int64)
+        log_weights[blocked - 1] = -np.inf
+        return gumbel_games(log_weights, m, rng, filters.fixed)
+
+    def _finish(self, games: IntArray, stage: int, relaxed: list[str]) -> Recommendation:
+        weights = self.confidence_weights or ConfidenceWeights()
+        scores = confidences(
+            games,
+            self.number_probabilities(),
+            self.consensus(games),
+            self.context_.hot_numbers,
+            weights,
+        )
+        analyses = analyse(games, self.context_)
+        return Recommendation(
+            games=[
+                Game(numbers=tuple(row), confidence=float(score), analysis=analysis)
+                for row, score, analysis in zip(games.tolist(), scores, analyses, strict=True)
+            ],
+            strategy=self.name,
+            relaxation_stage=stage,
+            relaxed=list(relaxed),
+        )
+
+
+def _log_weights(probabilities: FloatArray) -> FloatArray:
+    # A tiny floor keeps zero-weight numbers drawable when fixed/excluded numbers need them.
+    logs: FloatArray = np.log(np.asarray(probabilities, dtype=np.float64) + 1e-12)
+    return logs
+
+
+def _distinct(games: IntArray) -> IntArray:
+    """``games`` without repeated combinations, first occurrences kept in order."""
+    _, first = np.unique(combos.combination_keys(games), return_index=True)
+    return games[np.sort(first)]
+
+
+def _check_enough_combinations(filters: Filters, n: int) -> None:
+    if n < 1:
+        raise InvalidFilterError(f"the number of games must be at least 1, got {n}")
+    free = 45 - len(filters.excluded) - len(filters.fixed)
+    possible = math.comb(free, 6 - len(filters.fixed))
+    if possible < n:
+        raise InvalidFilterError(
+            f"the fixed and excluded numbers allow only {possible} distinct games; {n} asked"
+        )

@@ -1,0 +1,31 @@
+"""Strategies by name. Modules are imported on demand so that scikit-learn is only imported
+when ``ml`` or ``unified`` is created (the request path with ``ENABLE_ML=false`` never is)."""
+
+from importlib import import_module
+from typing import Any
+
+from jinlotto.errors import NotFoundError
+from jinlotto.strategies.base import Strategy
+
+# name -> "module:class"
+_STRATEGIES: dict[str, str] = {
+    "uniform": "jinlotto.strategies.uniform:UniformStrategy",
+}
+
+
+def available() -> list[str]:
+    """Names of every registered strategy, sorted."""
+    return sorted(_STRATEGIES)
+
+
+def create(name: str, **params: Any) -> Strategy:
+    """A new, unfitted strategy; unknown names raise ``NotFoundError`` listing the known ones."""
+    target = _STRATEGIES.get(name)
+    if target is None:
+        raise NotFoundError(
+            f"unknown strategy {name!r}; available: {', '.join(available())}",
+            detail={"available": available()},
+        )
+    module_name, class_name = target.split(":")
+    strategy_class: type[Strategy] = getattr(import_module(module_name), class_name)
+    return strategy_class(**params)

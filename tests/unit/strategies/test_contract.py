@@ -1,0 +1,114 @@
+"""One contract test over every registered strategy."""
+
+import numpy as np
+import pytest
+
+from jinlotto.domain import combos
+from jinlotto.domain.history import History
+from jinlotto.errors import InvalidFilterError, NotFoundError
+from jinlotto.strategies import registry
+from jinlotto.strategies.base import Strategy
+from jinlotto.strategies.filters import Filters
+
+STRATEGIES = registry.available()
+
+
+@pytest.fixture(scope="module")
+def history(shared_history: History) -> History:
+    """The newest 300 shared draws keep ML fits quick."""
+    return shared_history.last(300)
+
+
+def fitted(name: str, history: History) -> Strategy:
+    return registry.create(name, random_state=0).fit(history)
+
+
+def assert_valid_games(games: np.ndarray) -> None:
+    assert games.dtype == np.int64
+    assert games.shape[1] == 6
+    assert ((games >= 1) & (games <= 45)).all()
+    assert (np.diff(games, axis=1) > 0).all(), "numbers must be distinct and ascending"
+
+
+@pytest.mark.parametrize("name", STRATEGIES)
+def test_fit_returns_self_and_probabilities_sum_to_one(name: str, history: History) -> None:
+    strategy = registry.create(name, random_state=0)
+    assert strategy.fit(history) is strategy
+    probabilities = strategy.number_probabilities()
+    assert probabilities.shape == (45,)
+    assert (probabilities >= 0).all()
+    assert probabilities.sum() == pytest.approx(1.0)
+
+
+@pytest.mark.parametrize("name", STRATEGIES)
+def test_sample_gives_valid_games_reproducibly(name: str, history: History) -> None:
+    strategy = fitted(name, history)
+    first = strategy.sample(100, np.random.default_rng(7))
+    again = strategy.sample(100, np.random.default_rng(7))
+    assert first.shape == (100, 6)
+    assert_valid_games(first)
+    np.testing.assert_array_equal(first, again)
+    other = strategy.sample(100, np.random.default_rng(8))
+    assert not np.array_equal(first, other)
+
+
+@pytest.mark.parametrize("name", STRATEGIES)
+def test_recommend_respects_filters(name: str, history: History) -> None:
+    strategy = fitted(name, history)
+    filters = Filters(fixed=(7, 13), excluded=(4, 44), sum_range=(100, 170), odd_range=(2, 4))
+    recommendation = strategy.recommend(5, np.random.default_rng(3), filters)
+    games = np.array([game.numbers for game in recommendation.games], dtype=np.int64)
+    assert games.shape == (5, 6)
+    assert_valid_games(games)
+    assert len(set(map(tuple, games.tolist()))) == 5, "games within a set are distinct"
+    assert np.isin([7, 13], games).all(axis=None)
+    assert (games == 7).any(axis=1).all() and (games == 13).any(axis=1).all()
+    assert not np.isin(games, [4, 44]).any()
+    assert recommendation.relaxation_stage == 0
+    assert ((combos.sums(games) >= 100) & (combos.sums(games) <= 170)).all()
+    assert ((combos.odd_counts(games) >= 2) & (combos.odd_counts(games) <= 4)).all()
+    past = combos.combination_keys(history.numbers)
+    assert not np.isin(combos.combination_keys(games), past).any()
+    for game in recommendation.games:
+        assert 0.0 <= game.confidence <= 1.0
+        assert game.analysis["sum"] == sum(game.numbers)
+    assert recommendation.strategy == name
+
+
+@pytest.mark.parametrize("name", STRATEGIES)
+def test_same_seed_same_games(name: str, history: History) -> None:
+    strategy = fitted(name, history)
+    filters = Filters(min_ac=7)
+    first = strategy.recommend(5, np.random.default_rng(42), filters)
+    again = strategy.recommend(5, np.random.default_rng(42), filters)
+    assert [g.numbers for g in first.games] == [g.numbers for g in again.games]
+    assert [g.confidence for g in first.games] == [g.confidence for g in again.games]
+
+
+@pytest.mark.parametrize("name", STRATEGIES)
+def test_invalid_filters_rejected(name: str, history: History) -> None:
+    strategy = fitted(name, history)
+    rng = np.random.default_rng(0)
+    with pytest.raises(InvalidFilterError, match="both fixed and excluded"):
+        strategy.recommend(1, rng, Filters(fixed=(3,), excluded=(3,)))
+    with pytest.raises(InvalidFilterError, match="at most 5 fixed"):
+        strategy.recommend(1, rng, Filters(fixed=(1, 2, 3, 4, 5, 6)))
+    with pytest.raises(InvalidFilterError, match="1-45"):
+        strategy.recommend(1, rng, Filters(excluded=(46,)))
+    with pytest.raises(InvalidFilterError, match="min <= max"):
+        strategy.recommend(1, rng, Filters(sum_range=(200, 100)))
+
+
+@pytest.mark.parametrize("name", STRATEGIES)
+def test_impossible_shape_filters_are_relaxed_and_reported(name: str, history: History) -> None:
+    strategy = fitted(name, history)
+    filters = Filters(fixed=(1, 2, 3, 4, 5), sum_range=(250, 255))
+    recommendation = strategy.recommend(3, np.random.default_rng(0), filters)
+    assert recommendation.relaxation_stage >= 2
+    assert "sum_range" in recommendation.relaxed
+    assert all(game.numbers[:5] == (1, 2, 3, 4, 5) for game in recommendation.games)
+
+
+def test_unknown_strategy_lists_the_known_ones() -> None:
+    with pytest.raises(NotFoundError, match="uniform"):
+        registry.create("crystal-ball")
