@@ -32,6 +32,7 @@ class Settings(BaseSettings):
     http_retries: int = Field(default=3, ge=0, le=10)
     http_concurrency: int = Field(default=4, ge=1, le=32)
     http_requests_per_second: float = Field(default=20.0, gt=0)
+    http_backoff_seconds: float = Field(default=0.5, ge=0)
 
     # Models and recommendations
     model_dir: Path = Path("models")

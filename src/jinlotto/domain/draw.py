@@ -21,6 +21,13 @@ def scheduled_date(draw_no: int) -> date:
     return FIRST_DRAW_DATE + timedelta(days=7 * (draw_no - 1))
 
 
+def latest_due_draw(day: date) -> int:
+    """The newest draw the weekly schedule puts on or before ``day`` (0 before the first)."""
+    if day < FIRST_DRAW_DATE:
+        return 0
+    return (day - FIRST_DRAW_DATE).days // 7 + 1
+
+
 @dataclass(frozen=True, slots=True)
 class PrizeTier:
     """One prize tier of a draw: winning games and KRW paid to each (``None`` when unknown)."""
@@ -107,12 +114,16 @@ def make_draw(
     if bonus in balls:
         raise InvalidDrawError(f"draw {number}: bonus_no {bonus} repeats a winning number")
     _check_date(number, draw_date)
-    tier_list = tuple(tiers) if tiers is not None else (PrizeTier(),) * TIERS
-    if len(tier_list) != TIERS:
-        raise InvalidDrawError(f"draw {number}: expected 5 prize tiers, got {len(tier_list)}")
-    for rank, tier in enumerate(tier_list, start=1):
-        _optional_count(tier.winners, f"tier {rank} winners", number)
-        _optional_count(tier.prize, f"tier {rank} prize", number)
+    raw_tiers = tuple(tiers) if tiers is not None else (PrizeTier(),) * TIERS
+    if len(raw_tiers) != TIERS:
+        raise InvalidDrawError(f"draw {number}: expected 5 prize tiers, got {len(raw_tiers)}")
+    tier_list = tuple(
+        PrizeTier(
+            winners=_optional_count(tier.winners, f"tier {rank} winners", number),
+            prize=_optional_count(tier.prize, f"tier {rank} prize", number),
+        )
+        for rank, tier in enumerate(raw_tiers, start=1)
+    )
     return Draw(
         draw_no=number,
         draw_date=draw_date,

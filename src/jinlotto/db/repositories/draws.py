@@ -9,6 +9,8 @@ from sqlalchemy.orm import Session
 from jinlotto.db.models import DrawRecord
 from jinlotto.domain.draw import Draw, PrizeTier
 
+IN_CHUNK = 500
+
 
 def to_domain(record: DrawRecord) -> Draw:
     """The domain draw a stored row holds (stored rows were validated on the way in)."""
@@ -52,11 +54,14 @@ def get(session: Session, draw_no: int) -> DrawRecord | None:
 
 def get_many(session: Session, draw_nos: Iterable[int]) -> dict[int, DrawRecord]:
     """Rows of the given draws that are stored, by draw number."""
-    wanted = list(draw_nos)
-    if not wanted:
-        return {}
-    rows = session.scalars(select(DrawRecord).where(DrawRecord.draw_no.in_(wanted)))
-    return {row.draw_no: row for row in rows}
+    wanted = sorted(set(draw_nos))
+    found: dict[int, DrawRecord] = {}
+    # Chunks keep each IN list under every backend's bound-parameter limit.
+    for start in range(0, len(wanted), IN_CHUNK):
+        chunk = wanted[start : start + IN_CHUNK]
+        rows = session.scalars(select(DrawRecord).where(DrawRecord.draw_no.in_(chunk)))
+        found.update((row.draw_no, row) for row in rows)
+    return found
 
 
 def add(session: Session, draw: Draw, *, source: str, now: datetime) -> DrawRecord:

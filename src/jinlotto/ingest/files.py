@@ -1,0 +1,127 @@
+"""Draw files: format detection from content, parsing, export, atomic writes.
+
+Readable formats: the mirror JSON array (the shared file's format), a JSON array of current or
+legacy official objects, and CSV with the header of :mod:`jinlotto.ingest.csv_format`.
+"""
+
+import json
+import os
+import tempfile
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import Any, Literal
+
+from jinlotto.domain.draw import Draw
+from jinlotto.errors import FileFormatError, InvalidDrawError, JinlottoError
+from jinlotto.ingest.csv_format import draws_to_csv, looks_like_csv, parse_csv
+from jinlotto.ingest.legacy import looks_like_legacy, parse_legacy_draw
+from jinlotto.ingest.mirror import draw_to_mirror, looks_like_mirror, parse_mirror_draw
+from jinlotto.ingest.official import looks_like_official, parse_official_draw
+
+ExportFormat = Literal["json", "csv"]
+
+_JSON_FORMATS: tuple[
+    tuple[str, Callable[[Mapping[str, Any]], bool], Callable[[Mapping[str, Any]], Draw]], ...
+] = (
+    ("mirror JSON", looks_like_mirror, parse_mirror_draw),
+    ("official JSON", looks_like_official, parse_official_draw),
+    ("legacy official JSON", looks_like_legacy, parse_legacy_draw),
+)
+
+
+def parse_draw_file(content: bytes) -> tuple[str, list[Draw]]:
+    """The format name and the draws of a file's bytes; nothing partial on any error.
+
+    Raises :class:`FileFormatError` for an unreadable file and :class:`InvalidDrawError` naming
+    the item or line, the draw and the field for an invalid record.
+    """
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise FileFormatError("the file is not UTF-8 text") from None
+    stripped = text.lstrip()
+    if not stripped:
+        raise FileFormatError("the file is empty")
+    if looks_like_csv(stripped):
+        name, draws = "CSV", parse_csv(stripped)
+    elif stripped[0] in "[{":
+        name, draws = _parse_json(stripped)
+    else:
+        raise FileFormatError(
+            "unknown file format: expected a JSON array of draws or CSV starting with the "
+            f"header 'draw_no,date,...' (file starts {stripped[:40]!r})"
+        )
+    _refuse_duplicates(draws)
+    return name, draws
+
+
+def _parse_json(text: str) -> tuple[str, list[Draw]]:
+    try:
+        payload = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise FileFormatError(
+            f"invalid JSON at line {error.lineno} column {error.colno}: {error.msg}"
+        ) from None
+    if not isinstance(payload, list):
+        raise FileFormatError("a JSON draw file must be an array of draw objects")
+    if not payload:
+        return "JSON", []
+    first = payload[0]
+    for name, looks_like, parse in _JSON_FORMATS:
+        if isinstance(first, Mapping) and looks_like(first):
+            return name, _parse_items(payload, name, looks_like, parse)
+    raise FileFormatError(
+        "item 1 is not a draw in any known JSON format (mirror: draw_no, numbers; "
+        "official: ltEpsd, tm1WnNo...; legacy: drwNo, drwtNo1...)"
+    )
+
+
+def _parse_items(
+    payload: list[object],
+    name: str,
+    looks_like: Callable[[Mapping[str, Any]], bool],
+    parse: Callable[[Mapping[str, Any]], Draw],
+) -> list[Draw]:
+    draws = []
+    for position, item in enumerate(payload, start=1):
+        if not isinstance(item, Mapping) or not looks_like(item):
+            raise FileFormatError(f"item {position} is not a draw in {name} like item 1")
+        try:
+            draws.append(parse(item))
+        except InvalidDrawError as error:
+            raise InvalidDrawError(f"item {position}: {error.message}") from error
+    return draws
+
+
+def _refuse_duplicates(draws: Sequence[Draw]) -> None:
+    seen: dict[int, Draw] = {}
+    for draw in draws:
+        earlier = seen.setdefault(draw.draw_no, draw)
+        if earlier is not draw and earlier != draw:
+            raise FileFormatError(f"draw {draw.draw_no} appears twice with different values")
+
+
+def export_bytes(draws: Iterable[Draw], fmt: ExportFormat) -> bytes:
+    """Draws in an export format: the shared file's JSON array, or CSV."""
+    if fmt == "csv":
+        return draws_to_csv(draws).encode("utf-8")
+    items = [draw_to_mirror(draw) for draw in draws]
+    return (json.dumps(items, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+
+
+def write_atomically(path: Path, content: bytes) -> None:
+    """Write a file so that readers see the old or the new content, never a part."""
+    directory = path.resolve().parent
+    temporary: Path | None = None
+    try:
+        handle, name = tempfile.mkstemp(dir=directory, prefix=f".{path.name}.", suffix=".tmp")
+        temporary = Path(name)
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(content)
+            stream.flush()
+            os.fsync(stream.fileno())
+        temporary.replace(path)
+    except OSError as error:
+        if temporary is not None:
+            temporary.unlink(missing_ok=True)
+        raise JinlottoError(f"cannot write {path}: {error.strerror or error}") from error

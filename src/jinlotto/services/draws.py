@@ -1,0 +1,384 @@
+"""Draw use cases: import, update from a source, export, status, history.
+
+Every write goes through :func:`import_draws`: a stored draw reported with different numbers,
+bonus or date is kept and reported as a conflict, never overwritten; fields the stored draw
+leaves unknown are filled in.
+"""
+
+import logging
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, date, datetime, timedelta, timezone
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+from sqlalchemy.exc import IntegrityError
+
+from jinlotto.config import Settings
+from jinlotto.db.database import Database
+from jinlotto.db.repositories import draws as draw_repo
+from jinlotto.domain.draw import Draw, latest_due_draw
+from jinlotto.errors import DataSourceError, FileFormatError, JinlottoError
+from jinlotto.ingest.files import ExportFormat, export_bytes, parse_draw_file, write_atomically
+
+if TYPE_CHECKING:
+    from jinlotto.domain.history import History
+
+logger = logging.getLogger(__name__)
+
+Progress = Callable[[int, int | None], None]
+"""Called with (draws done, draws expected in all, when known)."""
+
+SourceKind = Literal["official", "mirror"]
+KST = timezone(timedelta(hours=9))
+WRITE_CHUNK = 200
+BATCH_PER_WORKER = 5
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """A stored draw that a source reports differently; the stored one was kept."""
+
+    draw_no: int
+    fields: list[str]
+    stored: str
+    reported: str
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON-ready form."""
+        return asdict(self)
+
+
+@dataclass
+class ImportReport:
+    """What one import or update did to the stored draws."""
+
+    source: str
+    added: int = 0
+    filled: int = 0
+    unchanged: int = 0
+    conflicts: list[Conflict] = field(default_factory=list)
+
+    @property
+    def has_conflicts(self) -> bool:
+        """Whether a source contradicted a stored draw."""
+        return bool(self.conflicts)
+
+    def merge(self, other: "ImportReport") -> None:
+        """Add another batch's counts to this report."""
+        self.added += other.added
+        self.filled += other.filled
+        self.unchanged += other.unchanged
+        self.conflicts.extend(other.conflicts)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON-ready form."""
+        return {
+            "source": self.source,
+            "added": self.added,
+            "filled": self.filled,
+            "unchanged": self.unchanged,
+            "conflicts": [conflict.to_dict() for conflict in self.conflicts],
+        }
+
+
+@dataclass(frozen=True)
+class DataStatus:
+    """What the database holds: how many draws, which, and which are missing."""
+
+    count: int
+    first_draw: int | None
+    last_draw: int | None
+    last_draw_date: date | None
+    missing: list[tuple[int, int]]
+    last_updated_at: datetime | None
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON-ready form; ``missing`` as inclusive ``{"from", "to"}`` ranges."""
+        return {
+            "count": self.count,
+            "first_draw": self.first_draw,
+            "last_draw": self.last_draw,
+            "last_draw_date": self.last_draw_date.isoformat() if self.last_draw_date else None,
+            "missing": [{"from": first, "to": last} for first, last in self.missing],
+            "last_updated_at": self.last_updated_at.isoformat() if self.last_updated_at else None,
+        }
+
+
+def import_draws(
+    database: Database, draws: Iterable[Draw], *, source: str, progress: Progress | None = None
+) -> ImportReport:
+    """Store validated draws in one transaction: add new ones, fill unknowns, report conflicts."""
+    batch = list(draws)
+    try:
+        return _write(database, batch, source=source, progress=progress)
+    except IntegrityError:
+        # Another writer inserted one of these draws meanwhile; compare with its rows instead.
+        logger.info("draws inserted concurrently; writing the batch again")
+        return _write(database, batch, source=source, progress=progress)
+
+
+def _write(
+    database: Database, draws: Sequence[Draw], *, source: str, progress: Progress | None
+) -> ImportReport:
+    report = ImportReport(source=source)
+    now = datetime.now(UTC)
+    with database.transaction() as session:
+        stored = draw_repo.get_many(session, (draw.draw_no for draw in draws))
+        for start in range(0, len(draws), WRITE_CHUNK):
+            for draw in draws[start : start + WRITE_CHUNK]:
+                record = stored.get(draw.draw_no)
+                if record is None:
+                    stored[draw.draw_no] = draw_repo.add(session, draw, source=source, now=now)
+                    report.added += 1
+                    continue
+                current = draw_repo.to_domain(record)
+                fields = current.conflicts_with(draw)
+                if fields:
+                    report.conflicts.append(_conflict(current, draw, fields))
+                    continue
+                merged = current.with_unknowns_filled(draw)
+                if merged == current:
+                    report.unchanged += 1
+                    continue
+                draw_repo.apply_draw(record, merged)
+                record.updated_at = now
+                report.filled += 1
+            session.flush()
+            if progress:
+                progress(min(start + WRITE_CHUNK, len(draws)), len(draws))
+    for conflict in report.conflicts:
+        logger.warning(
+            "draw %d conflict on %s: stored %s, %s reports %s",
+            conflict.draw_no,
+            ", ".join(conflict.fields),
+            conflict.stored,
+            source,
+            conflict.reported,
+        )
+    return report
+
+
+def _conflict(stored: Draw, reported: Draw, fields: list[str]) -> Conflict:
+    return Conflict(
+        draw_no=stored.draw_no,
+        fields=fields,
+        stored=_describe(stored),
+        reported=_describe(reported),
+    )
+
+
+def _describe(draw: Draw) -> str:
+    numbers = " ".join(str(number) for number in draw.numbers)
+    return f"{draw.draw_date.isoformat()} {numbers} + {draw.bonus_no}"
+
+
+def import_bytes(
+    database: Database,
+    content: bytes,
+    *,
+    name: str | None = None,
+    progress: Progress | None = None,
+) -> ImportReport:
+    """Import a draw file's content, format detected from it; all of it or nothing."""
+    try:
+        file_format, draws = parse_draw_file(content)
+    except JinlottoError as error:
+        if not name:
+            raise
+        raise type(error)(f"{name}: {error.message}", detail=error.detail) from error
+    logger.info("importing %d draws (%s) from %s", len(draws), file_format, name or "upload")
+    return import_draws(database, draws, source="file", progress=progress)
+
+
+def import_file(
+    database: Database, path: Path, *, progress: Progress | None = None
+) -> ImportReport:
+    """Import a draw file from disk (see :func:`import_bytes`)."""
+    try:
+        content = path.read_bytes()
+    except OSError as error:
+        raise FileFormatError(f"cannot read {path}: {error.strerror or error}") from error
+    return import_bytes(database, content, name=str(path), progress=progress)
+
+
+def update(
+    database: Database,
+    settings: Settings,
+    *,
+    source: SourceKind = "official",
+    url: str | None = None,
+    to: int | None = None,
+    progress: Progress | None = None,
+) -> ImportReport:
+    """Fetch the draws after the newest stored one until the source has no more (or ``to``).
+
+    The newest stored draw is fetched again, so fields published after draw night (such as the
+    1st-prize auto/manual split) are filled in. Each batch is one transaction; on a source
+    error the draws before the failing one are kept and a :class:`DataSourceError` is raised.
+    """
+    return _sync(database, settings, source=source, url=url, to=to, progress=progress, full=False)
+
+
+def sync_all(
+    database: Database,
+    settings: Settings,
+    *,
+    source: SourceKind = "official",
+    url: str | None = None,
+    to: int | None = None,
+    progress: Progress | None = None,
+) -> ImportReport:
+    """Like :func:`update` but from draw 1: fills gaps and unknowns, re-checks every draw."""
+    return _sync(database, settings, source=source, url=url, to=to, progress=progress, full=True)
+
+
+def _sync(
+    database: Database,
+    settings: Settings,
+    *,
+    source: SourceKind,
+    url: str | None,
+    to: int | None,
+    progress: Progress | None,
+    full: bool,
+) -> ImportReport:
+    with database.sessions() as session:
+        newest = draw_repo.latest(session)
+    start = 1 if full or newest is None else newest.draw_no
+    if source == "mirror":
+        return _sync_mirror(database, settings, url=url, start=start, to=to, progress=progress)
+    if source != "official":
+        raise JinlottoError(f"unknown source {source!r}: choose official or mirror")
+    return _sync_official(
+        database, settings, url=url or settings.lotto_api_url, start=start, to=to, progress=progress
+    )
+
+
+def _sync_mirror(
+    database: Database,
+    settings: Settings,
+    *,
+    url: str | None,
+    start: int,
+    to: int | None,
+    progress: Progress | None,
+) -> ImportReport:
+    from jinlotto.ingest.client import PoliteClient  # imported here: keeps `data status` fast
+    from jinlotto.ingest.sources import fetch_mirror
+
+    target = url or settings.lotto_mirror_url
+    if not target:
+        raise JinlottoError("no mirror URL: set LOTTO_MIRROR_URL or pass --url")
+    with PoliteClient(settings) as client:
+        draws = fetch_mirror(client, target)
+    wanted = [
+        draw for draw in draws if draw.draw_no >= start and (to is None or draw.draw_no <= to)
+    ]
+    return import_draws(database, wanted, source="mirror", progress=progress)
+
+
+def _sync_official(
+    database: Database,
+    settings: Settings,
+    *,
+    url: str,
+    start: int,
+    to: int | None,
+    progress: Progress | None,
+) -> ImportReport:
+    from jinlotto.ingest.client import PoliteClient  # imported here: keeps `data status` fast
+    from jinlotto.ingest.sources import fetch_official_draws, source_name
+
+    name = source_name(url)
+    report = ImportReport(source=name)
+    due = max(latest_due_draw(datetime.now(KST).date()), start)
+    last = due if to is None else to
+    next_no = start
+    with PoliteClient(settings) as client:
+        while to is None or next_no <= to:
+            numbers = list(range(next_no, next_no + _batch_size(next_no, last, settings)))
+            outcomes = fetch_official_draws(
+                client, url, numbers, concurrency=settings.http_concurrency
+            )
+            held, failure = _leading_draws(outcomes)
+            if held:
+                report.merge(import_draws(database, held, source=name))
+            if progress:
+                progress(next_no - start + len(held), max(last, next_no) - start + 1)
+            if failure is not None:
+                raise DataSourceError(
+                    f"{failure.message} ({report.added} new draws stored before it)",
+                    detail={**_as_dict(failure.detail), "report": report.to_dict()},
+                )
+            if len(held) < len(numbers):
+                break
+            next_no += len(numbers)
+    return report
+
+
+def _batch_size(next_no: int, last: int, settings: Settings) -> int:
+    """Up to a few requests per worker while behind; one at a time past the expected end."""
+    remaining = last - next_no + 1
+    return max(1, min(settings.http_concurrency * BATCH_PER_WORKER, remaining))
+
+
+def _leading_draws(
+    outcomes: Sequence[Draw | DataSourceError | None],
+) -> tuple[list[Draw], DataSourceError | None]:
+    """The draws before the first "not held yet" or failure, and that failure if any."""
+    held: list[Draw] = []
+    for outcome in outcomes:
+        if isinstance(outcome, DataSourceError):
+            return held, outcome
+        if outcome is None:
+            break
+        held.append(outcome)
+    return held, None
+
+
+def _as_dict(detail: object) -> dict[str, Any]:
+    return dict(detail) if isinstance(detail, dict) else {}
+
+
+def export_draws(database: Database, path: Path, *, fmt: ExportFormat) -> int:
+    """Write every stored draw to ``path`` atomically; returns how many were written."""
+    with database.sessions() as session:
+        draws = draw_repo.all_draws(session)
+    write_atomically(path, export_bytes(draws, fmt))
+    return len(draws)
+
+
+def status(database: Database) -> DataStatus:
+    """How many draws are stored, the newest, and the gaps between draw 1 and the newest."""
+    with database.sessions() as session:
+        count, first, last, updated_at = draw_repo.summary(session)
+        newest = draw_repo.latest(session)
+        numbers = draw_repo.draw_numbers(session) if last is not None and count < last else []
+    return DataStatus(
+        count=count,
+        first_draw=first,
+        last_draw=last,
+        last_draw_date=newest.draw_date if newest else None,
+        missing=_gaps(numbers),
+        last_updated_at=updated_at,
+    )
+
+
+def _gaps(numbers: Sequence[int]) -> list[tuple[int, int]]:
+    """Inclusive ranges of draw numbers missing between 1 and the last of ascending ``numbers``."""
+    gaps = []
+    expected = 1
+    for number in numbers:
+        if number > expected:
+            gaps.append((expected, number - 1))
+        expected = number + 1
+    return gaps
+
+
+def load_history(database: Database) -> "History":
+    """Every stored draw as arrays, oldest first."""
+    from jinlotto.domain.history import History  # imported here: numpy slows `data status`
+
+    with database.sessions() as session:
+        return History.from_draws(draw_repo.all_draws(session))
