@@ -10,6 +10,9 @@ from jinlotto.strategies.base import Strategy
 # name -> "module:class"
 _STRATEGIES: dict[str, str] = {
     "uniform": "jinlotto.strategies.uniform:UniformStrategy",
+    "statistical": "jinlotto.strategies.statistical:StatisticalStrategy",
+    "ml": "jinlotto.strategies.ml:MLStrategy",
+    "unified": "jinlotto.strategies.unified:UnifiedStrategy",
 }
 
 
