@@ -86,3 +86,9 @@ class AuthenticationError(JinlottoError):
     """A protected endpoint was called without the right credentials."""
 
     http_status = 401
+
+
+class NoDrawDataError(JinlottoError):
+    """No draws are stored yet, so nothing can be analysed or recommended."""
+
+    http_status = 503
