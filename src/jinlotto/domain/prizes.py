@@ -52,3 +52,47 @@ def tier_probabilities() -> tuple[float, float, float, float, float]:
     fourth = comb(6, 4) * comb(39, 2) / TOTAL_COMBINATIONS
     fifth = comb(6, 3) * comb(39, 3) / TOTAL_COMBINATIONS
     return (first, second, third, fourth, fifth)
+
+
+FIXED_FOURTH_PRIZE = 50_000
+PRIZE_FUND_SHARE = 0.5  # of sales; 4th and 5th are paid first, the rest split by POOL_SHARES
+POOL_SHARES = (0.75, 0.125, 0.125)  # 1st, 2nd, 3rd
+
+
+def match_probabilities() -> NDArray[np.float64]:
+    """``(7,)`` chance that a game matches exactly 0..6 of the drawn numbers (hypergeometric).
+
+    Holds for any game whose choice does not depend on the draw:
+    C(6, k) * C(39, 6 - k) / C(45, 6), which is 0.4006, 0.4241, 0.1515, 0.02244, 0.001365,
+    2.9e-5 and 1.2e-7, with mean 6 * 6 / 45 = 0.8.
+    """
+    return np.array(
+        [comb(6, k) * comb(39, 6 - k) / TOTAL_COMBINATIONS for k in range(7)], dtype=np.float64
+    )
+
+
+def fifth_prize(draw_no: int) -> int:
+    """The fixed 5th prize at that draw: 10,000 KRW before draw 88, 5,000 KRW since."""
+    return 10_000 if draw_no < PRICE_CHANGE_DRAW else 5_000
+
+
+def prizes_by_rank(
+    draw_no: int, prizes: NDArray[np.int64], winners: NDArray[np.int64], sales: int
+) -> NDArray[np.int64]:
+    """``(6,)`` KRW one game of each rank 0..5 won at a past draw (rank 0 wins nothing).
+
+    ``prizes``/``winners`` are that draw's tiers 1..5 with -1 where unknown. The historical rules
+    apply: 5th is fixed (:func:`fifth_prize`), 4th is a fixed 50,000 KRW from draw 401 and the
+    draw's shared amount before. A tier nobody won has no published amount; one winner would
+    have taken its whole pool, estimated from the prize-fund rule (half of sales, less the
+    4th and 5th prizes paid, split 75 / 12.5 / 12.5 %), or 0 when sales are unknown.
+    """
+    amounts = np.zeros(6, dtype=np.int64)
+    amounts[5] = fifth_prize(draw_no)
+    amounts[4] = FIXED_FOURTH_PRIZE if draw_no >= FIXED_FOURTH_DRAW else max(int(prizes[3]), 0)
+    paid_fixed = sum(max(int(winners[k]), 0) * max(int(prizes[k]), 0) for k in (3, 4))
+    fund = max(sales * PRIZE_FUND_SHARE - paid_fixed, 0.0) if sales > 0 else 0.0
+    for rank in (1, 2, 3):
+        published = int(prizes[rank - 1])
+        amounts[rank] = published if published > 0 else int(fund * POOL_SHARES[rank - 1])
+    return amounts

@@ -13,6 +13,7 @@ _STRATEGIES: dict[str, str] = {
     "statistical": "jinlotto.strategies.statistical:StatisticalStrategy",
     "ml": "jinlotto.strategies.ml:MLStrategy",
     "unified": "jinlotto.strategies.unified:UnifiedStrategy",
+    "popularity": "jinlotto.strategies.popularity:PopularityStrategy",
 }
 
 

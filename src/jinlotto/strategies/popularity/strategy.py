@@ -1,0 +1,88 @@
+"""``popularity``: uniformly random games, keeping those fewer other players are likely to pick.
+
+For each game wanted, ``candidates_per_game`` games are drawn uniformly at random and the one
+with the fewest expected 1st-prize co-winners is kept. The choice never looks at the draw, so
+every game still matches the drawn numbers exactly as often as chance says (hypergeometric,
+mean 0.8, which the backtest checks); only the number of people a prize would be shared with
+changes. Passing a fitted ``model`` makes ``fit`` only update the game's past (previous draw,
+earlier winners, latest sales), without re-learning the model.
+"""
+
+import numpy as np
+
+from jinlotto.domain.history import History
+from jinlotto.domain.prizes import PRICE_CHANGE_DRAW
+from jinlotto.errors import ModelError
+from jinlotto.strategies.base import FloatArray, IntArray, Recommendation, Strategy, gumbel_games
+from jinlotto.strategies.confidence import ConfidenceWeights
+from jinlotto.strategies.filters import Filters
+from jinlotto.strategies.popularity.features import PlayContext
+from jinlotto.strategies.popularity.model import PopularityModel, fit_model
+from jinlotto.strategies.popularity.value import score_games
+
+UNIFORM = np.full(45, 1 / 45)
+
+
+class PopularityStrategy(Strategy):
+    """Uniform games chosen among ``candidates_per_game`` by fewest expected co-winners."""
+
+    name = "popularity"
+
+    def __init__(
+        self,
+        *,
+        candidates_per_game: int = 20,
+        model: PopularityModel | None = None,
+        random_state: int | None = None,
+        confidence_weights: ConfidenceWeights | None = None,
+    ) -> None:
+        super().__init__(random_state=random_state, confidence_weights=confidence_weights)
+        self.candidates_per_game = candidates_per_game
+        self.model = model
+
+    def _fit(self, history: History) -> None:
+        if self.candidates_per_game < 1:
+            raise ValueError("candidates_per_game must be at least 1")
+        self.model_: PopularityModel = self.model or fit_model(history)
+        self.play_context_ = PlayContext.from_history(history)
+        with_sales = np.flatnonzero((history.sales > 0) & (history.draw_nos >= PRICE_CHANGE_DRAW))
+        if with_sales.size == 0:
+            raise ModelError("the popularity strategy needs a draw with known sales")
+        self.sales_draw_no_ = int(history.draw_nos[with_sales[-1]])
+        self.sales_ = int(history.sales[with_sales[-1]])
+
+    def number_probabilities(self) -> FloatArray:
+        """Uniform: every number is equally likely, as in the draw."""
+        return UNIFORM.copy()
+
+    def sample(self, m: int, rng: np.random.Generator) -> IntArray:
+        """``(m, 6)`` games, each the least popular of its uniformly drawn candidates."""
+        pool = gumbel_games(np.zeros(45), m * self.candidates_per_game, rng)
+        return self._least_popular(pool, m)
+
+    def _candidates(
+        self, m: int, rng: np.random.Generator, filters: Filters, stage: int
+    ) -> IntArray:
+        if not filters.fixed and not filters.excluded:
+            return self.sample(m, rng)
+        pool = super()._candidates(m * self.candidates_per_game, rng, filters, stage)
+        return self._least_popular(pool, m)
+
+    def _least_popular(self, pool: IntArray, m: int) -> IntArray:
+        ratios = self.model_.ratios(pool, self.play_context_)[:, 0]
+        groups = ratios.reshape(m, self.candidates_per_game)
+        chosen = np.arange(m) * self.candidates_per_game + groups.argmin(axis=1)
+        return pool[chosen]
+
+    def recommend(
+        self, n: int, rng: np.random.Generator, filters: Filters | None = None
+    ) -> Recommendation:
+        """As :meth:`Strategy.recommend`, each game's analysis adding its popularity figures."""
+        recommendation = super().recommend(n, rng, filters)
+        games = np.array([game.numbers for game in recommendation.games], dtype=np.int64)
+        scores = score_games(
+            self.model_, games, self.play_context_, self.sales_, self.sales_draw_no_
+        )
+        for game, score in zip(recommendation.games, scores, strict=True):
+            game.analysis["popularity"] = {k: v for k, v in score.items() if k != "numbers"}
+        return recommendation
