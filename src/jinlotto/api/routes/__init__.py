@@ -1,1 +1,16 @@
-"""HTTP routes, one module per resource."""
+"""HTTP routes, one module per resource; ``create_app`` includes every router listed here."""
+
+from fastapi import APIRouter
+
+from jinlotto.api.routes import analysis, data, draws, feedback, health, predict, tickets, web
+
+routers: list[APIRouter] = [
+    health.router,
+    predict.router,
+    tickets.router,
+    draws.router,
+    data.router,
+    analysis.router,
+    feedback.router,
+    web.router,
+]

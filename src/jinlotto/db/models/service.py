@@ -23,6 +23,7 @@ class RecommendationRecord(Base):
     model_version: Mapped[str | None] = mapped_column(String(128))
     draw_no: Mapped[int] = mapped_column(Integer)
     games: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    relaxed: Mapped[list[str]] = mapped_column(JSON)
     created_at: Mapped[datetime]
 
 

@@ -29,6 +29,7 @@ def upgrade() -> None:
         sa.Column("model_version", sa.String(length=128), nullable=True),
         sa.Column("draw_no", sa.Integer(), nullable=False),
         sa.Column("games", sa.JSON(), nullable=False),
+        sa.Column("relaxed", sa.JSON(), nullable=False),
         sa.Column("created_at", UTCDateTime(), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_recommendations")),
         sa.UniqueConstraint(

@@ -1,0 +1,86 @@
+"""Dependencies shared by the routes, as ``Annotated`` aliases."""
+
+import hmac
+import re
+import secrets
+from collections.abc import Iterator
+from typing import Annotated
+
+from fastapi import Depends, Request, Response
+from sqlalchemy.orm import Session
+
+from jinlotto.api.state import ServiceState
+from jinlotto.config import Settings
+from jinlotto.db.database import Database
+from jinlotto.errors import AuthenticationError, NotFoundError
+
+VISITOR_COOKIE = "jl_uid"
+VISITOR_KEY_BYTES = 24  # 192 bits, written as 32 URL-safe characters
+_VISITOR_KEY = re.compile(r"[A-Za-z0-9_-]{32}")
+COOKIE_MAX_AGE = 365 * 24 * 3600
+
+
+def get_state(request: Request) -> ServiceState:
+    """What the lifespan built for this application."""
+    state: ServiceState = request.app.state.service
+    return state
+
+
+StateDep = Annotated[ServiceState, Depends(get_state)]
+
+
+def get_settings(state: StateDep) -> Settings:
+    """The application's settings."""
+    return state.settings
+
+
+def get_database(state: StateDep) -> Database:
+    """The application's database handle."""
+    return state.database
+
+
+def get_session(database: Annotated[Database, Depends(get_database)]) -> Iterator[Session]:
+    """A read session for one request (writes use ``Database.transaction`` in the service)."""
+    with database.sessions() as session:
+        yield session
+
+
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+DatabaseDep = Annotated[Database, Depends(get_database)]
+SessionDep = Annotated[Session, Depends(get_session)]
+
+
+def get_visitor(request: Request, response: Response, settings: SettingsDep) -> str:
+    """The visitor's key from the ``jl_uid`` cookie; a missing or malformed one gets a new key.
+
+    The key is only ever compared as a bound query parameter, never put into a path or SQL text.
+    """
+    current = request.cookies.get(VISITOR_COOKIE, "")
+    if _VISITOR_KEY.fullmatch(current):
+        return current
+    key = secrets.token_urlsafe(VISITOR_KEY_BYTES)
+    response.set_cookie(
+        VISITOR_COOKIE,
+        key,
+        max_age=COOKIE_MAX_AGE,
+        httponly=True,
+        samesite="lax",
+        secure=settings.cookie_secure,
+    )
+    return key
+
+
+VisitorDep = Annotated[str, Depends(get_visitor)]
+
+
+def require_admin(request: Request, settings: SettingsDep) -> None:
+    """Admin endpoints: 404 while no ``ADMIN_TOKEN`` is set, 401 without the right bearer token."""
+    if settings.admin_token is None or not settings.admin_token.get_secret_value():
+        raise NotFoundError("not found")
+    scheme, _, given = request.headers.get("authorization", "").partition(" ")
+    expected = settings.admin_token.get_secret_value().encode()
+    if scheme.lower() != "bearer" or not hmac.compare_digest(given.strip().encode(), expected):
+        raise AuthenticationError("admin endpoints need 'Authorization: Bearer <ADMIN_TOKEN>'")
+
+
+AdminDep = Depends(require_admin)

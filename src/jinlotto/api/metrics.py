@@ -1,0 +1,103 @@
+"""Prometheus metrics: request counts and latency by route template, recommendations served,
+and service state (active model, age of the newest draw) read at scrape time.
+
+With several gunicorn workers, ``PROMETHEUS_MULTIPROC_DIR`` switches prometheus-client to its
+multiprocess mode (``gunicorn.conf.py`` sets it) and a scrape sums every worker's files.
+"""
+
+import os
+import time
+from collections.abc import Callable, Iterable
+from datetime import UTC, datetime
+
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    REGISTRY,
+    CollectorRegistry,
+    Counter,
+    Histogram,
+    generate_latest,
+)
+from prometheus_client.core import GaugeMetricFamily
+from prometheus_client.multiprocess import MultiProcessCollector
+from prometheus_client.registry import Collector
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+REQUESTS = Counter(
+    "jinlotto_http_requests_total", "HTTP requests by route template", ["method", "route", "status"]
+)
+LATENCY = Histogram(
+    "jinlotto_http_request_duration_seconds",
+    "HTTP request latency by route template",
+    ["method", "route"],
+    buckets=(0.001, 0.0025, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 10.0),
+)
+RECOMMENDATIONS = Counter(
+    "jinlotto_recommendations_total",
+    "Recommendations served, by strategy and whether they were generated or read back",
+    ["strategy", "source"],
+)
+METRICS_CONTENT_TYPE = CONTENT_TYPE_LATEST
+
+
+class ServiceStateCollector(Collector):
+    """Gauges computed when scraped, so every worker reports the same shared database state."""
+
+    def __init__(self, read_state: Callable[[], tuple[str | None, datetime | None]]) -> None:
+        self._read_state = read_state
+
+    def collect(self) -> Iterable[GaugeMetricFamily]:
+        model_version, latest_draw_at = self._read_state()
+        model = GaugeMetricFamily(
+            "jinlotto_active_model", "The active model version (1 on its label)", labels=["version"]
+        )
+        model.add_metric([model_version or "none"], 1)
+        yield model
+        if latest_draw_at is not None:
+            age = (datetime.now(UTC) - latest_draw_at).total_seconds()
+            yield GaugeMetricFamily(
+                "jinlotto_latest_draw_age_seconds",
+                "Seconds since the newest stored draw",
+                value=age,
+            )
+
+
+def render(state: ServiceStateCollector) -> bytes:
+    """The text exposition of every metric of this process (or of all workers)."""
+    if "PROMETHEUS_MULTIPROC_DIR" in os.environ:
+        shared = CollectorRegistry()
+        MultiProcessCollector(shared)  # type: ignore[no-untyped-call]
+        body = generate_latest(shared)
+    else:
+        body = generate_latest(REGISTRY)
+    state_registry = CollectorRegistry(auto_describe=False)
+    state_registry.register(state)
+    return body + generate_latest(state_registry)
+
+
+class MetricsMiddleware:
+    """Counts and times every HTTP request under its route template (``/api/draws/{draw_no}``)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+        status = 500
+
+        async def send_with_status(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_with_status)
+        finally:
+            route = scope.get("route")
+            template = getattr(route, "path", None) or "unmatched"
+            REQUESTS.labels(scope["method"], template, str(status)).inc()
+            LATENCY.labels(scope["method"], template).observe(time.perf_counter() - started)

@@ -1,0 +1,133 @@
+"""Request and response bodies of the API."""
+
+from datetime import date
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, model_validator
+
+from jinlotto.db.models import DrawRecord
+
+
+class Strict(BaseModel):
+    """Bodies reject unknown fields so that a typo is an error, not a silent default."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class PredictRequest(Strict):
+    num_sets: StrictInt = Field(default=5, ge=1, le=5, description="How many games (1-5)")
+    strategy: str | None = Field(default=None, max_length=32)
+    filters: dict[str, Any] = Field(default_factory=dict)
+
+
+class PredictResponse(BaseModel):
+    sets: list[list[int]]
+    confidence_scores: list[float]
+    analysis_summary: list[dict[str, Any]]
+    strategy: str
+    model_version: str | None
+    generated_for: date
+    draw_no: int
+    reasoning: list[str]
+
+
+Game = list[StrictInt]
+
+
+class TicketCheckRequest(Strict):
+    draw_no: StrictInt | None = Field(default=None, ge=1, le=9999)
+    games: list[Game] | None = Field(default=None, min_length=1, max_length=5)
+    qr: str | None = Field(default=None, max_length=2048)
+
+    @model_validator(mode="after")
+    def _one_form(self) -> "TicketCheckRequest":
+        if self.qr is not None:
+            if self.draw_no is not None or self.games is not None:
+                raise ValueError("send either 'qr' or 'draw_no' with 'games', not both")
+        elif self.draw_no is None or self.games is None:
+            raise ValueError("send 'qr', or 'draw_no' together with 'games'")
+        return self
+
+
+class GameResultRead(BaseModel):
+    numbers: list[int]
+    kind: str
+    matched: int | None
+    bonus_matched: bool | None
+    rank: int | None
+    prize: int | None
+
+
+class TicketCheckResponse(BaseModel):
+    status: Literal["graded", "pending", "missing"]
+    draw_no: int
+    games: list[GameResultRead]
+
+
+class TierRead(BaseModel):
+    rank: int
+    winners: int | None
+    prize: int | None
+
+
+class DrawRead(BaseModel):
+    draw_no: int
+    draw_date: date
+    numbers: list[int]
+    bonus_no: int
+    tiers: list[TierRead]
+    total_sales: int | None
+    first_auto: int | None
+    first_semi_auto: int | None
+    first_manual: int | None
+
+    @classmethod
+    def from_record(cls, record: DrawRecord) -> "DrawRead":
+        return cls(
+            draw_no=record.draw_no,
+            draw_date=record.draw_date,
+            numbers=[record.n1, record.n2, record.n3, record.n4, record.n5, record.n6],
+            bonus_no=record.bonus_no,
+            tiers=[
+                TierRead(
+                    rank=rank,
+                    winners=getattr(record, f"tier{rank}_winners"),
+                    prize=getattr(record, f"tier{rank}_prize"),
+                )
+                for rank in range(1, 6)
+            ],
+            total_sales=record.total_sales,
+            first_auto=record.first_auto,
+            first_semi_auto=record.first_semi_auto,
+            first_manual=record.first_manual,
+        )
+
+
+class DrawPage(BaseModel):
+    items: list[DrawRead]
+    total: int
+    limit: int
+    offset: int
+
+
+class FeedbackRequest(Strict):
+    message: str = Field(min_length=1, max_length=2000)
+
+
+class FeedbackResponse(BaseModel):
+    id: int
+    sent_to_slack: bool
+
+
+class HealthResponse(BaseModel):
+    status: Literal["ok", "unavailable"]
+    database: bool
+    draws: int | None
+    latest_draw_no: int | None
+    active_model: str | None
+    ml_enabled: bool
+    hint: str | None = None
+
+
+class SyncRequest(Strict):
+    path: str | None = Field(default=None, max_length=4096)

@@ -1,0 +1,20 @@
+"""What one application instance holds for its lifetime (built by the lifespan)."""
+
+from dataclasses import dataclass, field
+
+from jinlotto.api.metrics import ServiceStateCollector
+from jinlotto.config import Settings
+from jinlotto.db.database import Database
+from jinlotto.services.analysis import AnalysisCache
+from jinlotto.services.engine import EngineCache
+
+
+@dataclass
+class ServiceState:
+    """Settings, database, engine cache and analysis cache of one process."""
+
+    settings: Settings
+    database: Database
+    engine: EngineCache
+    metrics_state: ServiceStateCollector
+    analysis: AnalysisCache = field(default_factory=AnalysisCache)

@@ -1,0 +1,36 @@
+"""Reading and writing stored daily recommendations."""
+
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from jinlotto.db.models import RecommendationRecord
+
+
+def find(
+    session: Session, *, visitor_key: str, kst_date: date, options_key: str
+) -> RecommendationRecord | None:
+    """The stored recommendation for one visitor, day and set of options."""
+    query = select(RecommendationRecord).where(
+        RecommendationRecord.visitor_key == visitor_key,
+        RecommendationRecord.kst_date == kst_date,
+        RecommendationRecord.options_key == options_key,
+    )
+    return session.scalars(query).first()
+
+
+def insert_if_absent(session: Session, values: dict[str, Any]) -> None:
+    """Insert a row unless one exists for its (visitor, day, options); the first one wins.
+
+    ``ON CONFLICT DO NOTHING`` makes a concurrent second insert wait for the first and then do
+    nothing, on PostgreSQL and SQLite alike, so no caller ever sees a unique-violation error.
+    """
+    dialect = sqlite if session.get_bind().dialect.name == "sqlite" else postgresql
+    session.execute(
+        dialect.insert(RecommendationRecord)
+        .values(**values)
+        .on_conflict_do_nothing(index_elements=["visitor_key", "kst_date", "options_key"])
+    )

@@ -1,0 +1,93 @@
+"""Ticket checking against the real draw 1200: 1 2 4 16 20 32, bonus 45."""
+
+import pytest
+from fastapi.testclient import TestClient
+
+TIER_PRIZES_1200 = {1: 2357299875, 2: 58932497, 3: 1315458, 4: 50000, 5: 5000}
+
+
+def test_typed_games_are_graded_with_the_real_prizes(client: TestClient) -> None:
+    games = [
+        [32, 20, 16, 4, 2, 1],  # all six, given unsorted
+        [1, 2, 4, 16, 20, 45],  # five and the bonus
+        [1, 2, 4, 16, 20, 44],
+        [1, 2, 4, 16, 43, 44],
+        [1, 2, 3, 5, 6, 7],  # two matches
+    ]
+    response = client.post("/api/tickets/check", json={"draw_no": 1200, "games": games})
+    assert response.status_code == 200
+    body = response.json()
+    assert body["status"] == "graded"
+    assert body["draw_no"] == 1200
+    results = body["games"]
+    assert results[0]["numbers"] == [1, 2, 4, 16, 20, 32]
+    assert [g["matched"] for g in results] == [6, 5, 5, 4, 2]
+    assert [g["bonus_matched"] for g in results] == [False, True, False, False, False]
+    assert [g["rank"] for g in results] == [1, 2, 3, 4, 0]
+    assert [g["prize"] for g in results] == [*(TIER_PRIZES_1200[r] for r in (1, 2, 3, 4)), 0]
+
+
+def test_a_qr_ticket_is_graded_with_game_kinds(client: TestClient) -> None:
+    qr = (
+        "https://m.dhlottery.co.kr/qr.do?method=winQr&v=1200q010204404142m010204162021"
+        + "1234567890"
+    )
+    body = client.post("/api/tickets/check", json={"qr": qr}).json()
+    assert body["status"] == "graded"
+    assert [(g["kind"], g["rank"], g["prize"]) for g in body["games"]] == [
+        ("auto", 5, 5000),
+        ("manual", 3, TIER_PRIZES_1200[3]),
+    ]
+
+
+def test_a_future_draw_is_pending_and_an_unstored_past_one_missing(client: TestClient) -> None:
+    pending = client.post(
+        "/api/tickets/check", json={"draw_no": 9999, "games": [[1, 2, 3, 4, 5, 6]]}
+    )
+    assert pending.json()["status"] == "pending"
+    assert pending.json()["games"][0]["rank"] is None
+    # Draw 1201 was held on 2025-12-06 but this database stops at 1200.
+    missing = client.post("/api/tickets/check", json={"qr": "1201q010203040506"})
+    assert missing.json()["status"] == "missing"
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ({"draw_no": 1200, "games": [[1, 2, 3, 4, 5, 6]] * 6}, "games"),
+        ({"draw_no": 1200, "games": []}, "games"),
+        ({"draw_no": 1200, "games": [[0, 2, 3, 4, 5, 6]]}, "outside 1-45"),
+        ({"draw_no": 1200, "games": [[1, 2, 3, 4, 5, 46]]}, "outside 1-45"),
+        ({"draw_no": 1200, "games": [[1, 1, 3, 4, 5, 6]]}, "repeat"),
+        ({"draw_no": 1200, "games": [[1, 2, 3, 4, 5]]}, "expected 6 numbers"),
+        ({"draw_no": 1200, "games": [["1", 2, 3, 4, 5, 6]]}, "games"),
+        ({"draw_no": 1200, "games": [[1.5, 2, 3, 4, 5, 6]]}, "games"),
+        ({"draw_no": 0, "games": [[1, 2, 3, 4, 5, 6]]}, "draw_no"),
+        ({"games": [[1, 2, 3, 4, 5, 6]]}, "send 'qr'"),
+        ({"qr": "1200q010203040506", "draw_no": 1200}, "either"),
+        ({}, "send 'qr'"),
+        ({"qr": "https://evil.example.com/?v=1200q010203040506"}, "not a Lotto ticket URL"),
+        ({"qr": "https://m.dhlottery.co.kr/qr.do?method=winQr"}, "'v'"),
+        ({"qr": "1200"}, "no games"),
+        ({"qr": "1200" + "q010203040506" * 6}, "at most 5 games"),
+        ({"qr": "1200q010203040545!"}, "unexpected characters"),
+        ({"qr": "1200q0102030405"}, "expected 12 digits"),
+        ({"qr": "x" * 3000}, "qr"),
+        ({"qr": "1200q010203040506", "extra": 1}, "extra"),
+    ],
+)
+def test_malformed_tickets_are_422_with_a_reason(
+    client: TestClient, body: dict[str, object], message: str
+) -> None:
+    response = client.post("/api/tickets/check", json=body)
+    assert response.status_code == 422
+    payload = response.json()
+    assert message in payload["error"] or message in str(payload["detail"])
+
+
+def test_a_body_that_is_not_json_is_422(client: TestClient) -> None:
+    response = client.post(
+        "/api/tickets/check", content=b"{not json", headers={"content-type": "application/json"}
+    )
+    assert response.status_code == 422
+    assert set(response.json()) == {"error", "detail"}
