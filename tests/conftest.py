@@ -9,6 +9,7 @@ from typing import Any
 import psycopg
 import pytest
 from psycopg import sql
+from tests.support.official_server import OfficialServer
 
 from jinlotto.config import Settings
 from jinlotto.db import migrate
@@ -112,3 +113,10 @@ def database(settings: Settings) -> Iterator[Database]:
         yield handle
     finally:
         handle.close()
+
+
+@pytest.fixture
+def official_server(shared_raw: list[dict[str, Any]]) -> Iterator[OfficialServer]:
+    """A fake official server on 127.0.0.1 with draws 1-1200 (tests/support/official_server.py)."""
+    with OfficialServer(shared_raw, latest=1200) as server:
+        yield server

@@ -90,17 +90,21 @@ class PoliteClient:
 
     def get_json(self, url: str, params: Mapping[str, str | int] | None = None) -> object:
         """The decoded JSON body of ``GET url?params``; a :class:`DataSourceError` otherwise."""
-        shown = str(httpx.URL(url).copy_merge_params(params or {}))
+        # Merged by hand: httpx would replace a query the URL already has (the legacy one does).
+        target = httpx.URL(url).copy_merge_params(params or {})
+        shown = str(target)
         retrying = Retrying(
             stop=stop_after_attempt(self._retries + 1),
-            wait=wait_exponential_jitter(initial=self._backoff, max=30 * self._backoff),
+            wait=wait_exponential_jitter(
+                multiplier=self._backoff, jitter=self._backoff, max=30 * self._backoff
+            ),
             retry=retry_if_exception_type((_TransientReplyError, httpx.TransportError)),
             reraise=True,
         )
         try:
             for attempt in retrying:
                 with attempt:
-                    response = self._request(url, params, shown)
+                    response = self._request(target, shown)
         except _TransientReplyError as error:
             raise DataSourceError(f"{shown}: {error}", detail={"url": shown}) from None
         except httpx.TimeoutException:
@@ -114,12 +118,10 @@ class PoliteClient:
             ) from None
         return _decode(response, shown)
 
-    def _request(
-        self, url: str, params: Mapping[str, str | int] | None, shown: str
-    ) -> httpx.Response:
+    def _request(self, target: httpx.URL, shown: str) -> httpx.Response:
         self._limiter.wait()
         logger.debug("GET %s", shown)
-        response = self._http.get(url, params=params)
+        response = self._http.get(target)
         if response.status_code == httpx.codes.TOO_MANY_REQUESTS or response.status_code >= 500:
             logger.warning("GET %s answered %d; retrying", shown, response.status_code)
             raise _TransientReplyError(f"answered {response.status_code} {response.reason_phrase}")
