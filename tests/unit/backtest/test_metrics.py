@@ -1,0 +1,104 @@
+"""Exact hypergeometric expectations, historical prize rules, and the backtest statistics."""
+
+from math import comb
+
+import numpy as np
+import pytest
+
+from jinlotto.backtest.metrics import (
+    MeanInterval,
+    chi_square,
+    clustered_mean,
+    design_effect,
+    looks_like_look_ahead,
+    pooled_cells,
+)
+from jinlotto.domain.prizes import fifth_prize, match_probabilities, prizes_by_rank
+
+
+def test_match_probabilities_are_the_hand_computed_hypergeometric_values() -> None:
+    expected = [0.4006, 0.4241, 0.1515, 0.02244, 0.001365, 2.9e-5, 1.2e-7]
+    probabilities = match_probabilities()
+    assert probabilities == pytest.approx(expected, rel=0.03)
+    # 3 matches: C(6,3) * C(39,3) / C(45,6) = 20 * 9139 / 8145060
+    assert probabilities[3] == 20 * 9139 / 8_145_060
+    assert probabilities[6] == 1 / comb(45, 6)
+    assert probabilities.sum() == pytest.approx(1.0)
+    assert (probabilities * np.arange(7)).sum() == pytest.approx(0.8)
+
+
+def test_fifth_prize_follows_the_2004_price_change() -> None:
+    assert fifth_prize(87) == 10_000
+    assert fifth_prize(88) == 5_000
+
+
+def _tiers(prizes: list[int], winners: list[int]) -> tuple[np.ndarray, np.ndarray]:
+    return np.array(prizes, dtype=np.int64), np.array(winners, dtype=np.int64)
+
+
+def test_prizes_use_the_draws_amounts_and_the_rules_of_its_time() -> None:
+    # draw 87 (real): 4th was shared (120,466) and 5th paid 10,000
+    prizes, winners = _tiers(
+        [1799358055, 99964337, 2639059, 120466, 10000], [11, 33, 1250, 54768, 890859]
+    )
+    amounts = prizes_by_rank(87, prizes, winners, 83793642000)
+    assert amounts.tolist() == [0, 1799358055, 99964337, 2639059, 120466, 10000]
+    # draw 401 (real): 4th fixed at 50,000 from here, 5th 5,000
+    prizes, winners = _tiers(
+        [1168214792, 60424904, 1293227, 50000, 5000], [9, 29, 1355, 59599, 949491]
+    )
+    amounts = prizes_by_rank(401, prizes, winners, 43491965000)
+    assert amounts.tolist() == [0, 1168214792, 60424904, 1293227, 50000, 5000]
+
+
+def test_a_tier_nobody_won_pays_its_estimated_whole_pool() -> None:
+    prizes, winners = _tiers([-1, 50_000_000, 1_000_000, 50_000, 5_000], [-1, 10, 300, 1000, 20000])
+    sales = 1_000_000_000
+    amounts = prizes_by_rank(900, prizes, winners, sales)
+    fund = sales * 0.5 - 1000 * 50_000 - 20000 * 5_000
+    assert amounts[1] == int(fund * 0.75)
+    assert amounts[2] == 50_000_000
+
+
+def test_clustered_mean_is_a_t_interval_over_draws() -> None:
+    per_draw = np.array([0.7, 0.9, 0.8, 0.85, 0.75])
+    interval = clustered_mean(per_draw)
+    assert interval.mean == pytest.approx(0.8)
+    # t(0.975, 4) = 2.776; sd = 0.0791
+    half = 2.7764451 * per_draw.std(ddof=1) / np.sqrt(5)
+    assert interval.low == pytest.approx(0.8 - half)
+    assert interval.high == pytest.approx(0.8 + half)
+
+
+def test_sparse_cells_are_pooled_until_each_expects_five() -> None:
+    expected = match_probabilities() * 1000  # 400.6, 424.1, 151.5, 22.4, 1.4, 0.03, 0.0001
+    assert pooled_cells(expected) == [[0], [1], [2], [3, 4, 5, 6]]
+    assert pooled_cells(match_probabilities() * 100) == [[0], [1], [2, 3, 4, 5, 6]]
+    assert pooled_cells(match_probabilities() * 10) == [[0, 1, 2, 3, 4, 5, 6]]
+
+
+def test_chi_square_matches_a_hand_computed_case() -> None:
+    observed = np.array([30, 50, 20])
+    result = chi_square(observed, np.array([0.25, 0.5, 0.25]))
+    # (30-25)^2/25 + 0 + (20-25)^2/25 = 2, df 2, p = exp(-1)
+    assert result.statistic == pytest.approx(2.0)
+    assert result.df == 2
+    assert result.p_value == pytest.approx(np.exp(-1.0))
+
+
+def test_design_effect_grows_when_games_of_a_draw_move_together() -> None:
+    rng = np.random.default_rng(1)
+    probabilities = match_probabilities()
+    independent = rng.multinomial(100, probabilities, size=300)
+    assert design_effect(independent, probabilities) == pytest.approx(1.0, abs=0.25)
+    # every game of a draw identical: 100 copies of one match count per draw
+    one = rng.choice(7, size=300, p=probabilities)
+    copies = np.zeros((300, 7), dtype=np.int64)
+    copies[np.arange(300), one] = 100
+    assert design_effect(copies, probabilities) > 50
+
+
+def test_look_ahead_is_flagged_only_far_above_chance() -> None:
+    assert looks_like_look_ahead(MeanInterval(6.0, 6.0, 6.0, 0.0))
+    assert looks_like_look_ahead(MeanInterval(1.2, 1.1, 1.3, 0.05))
+    assert not looks_like_look_ahead(MeanInterval(0.83, 0.79, 0.87, 0.02))

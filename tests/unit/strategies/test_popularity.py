@@ -1,0 +1,111 @@
+"""The popularity model on the shared draws, and the strategy that keeps the odds uniform."""
+
+import numpy as np
+import pytest
+
+from jinlotto.backtest.contestants import build_contestants
+from jinlotto.backtest.engine import BacktestConfig, walk_forward
+from jinlotto.backtest.report import build_report
+from jinlotto.domain.history import History
+from jinlotto.domain.prizes import tier_probabilities
+from jinlotto.errors import ModelError
+from jinlotto.strategies import registry
+from jinlotto.strategies.popularity.features import PlayContext, patterns, winner_patterns
+from jinlotto.strategies.popularity.model import fit_model, training_data
+from jinlotto.strategies.popularity.validation import per_number_r2, validate
+from jinlotto.strategies.popularity.value import score_games
+
+
+@pytest.fixture(scope="module")
+def validation(shared_history: History) -> dict:
+    return validate(shared_history)
+
+
+def test_held_out_tier5_log_ratio_r2_reaches_0_6(validation: dict) -> None:
+    assert validation["held_out"][1] == 1200
+    assert validation["tiers"]["5"]["r2_log_ratio"] >= 0.6
+    assert validation["tiers"]["5"]["deviance_explained"] > 0.5
+    assert validation["tiers"]["4"]["r2_log_ratio"] > 0.3
+
+
+def test_per_number_preferences_alone_explain_most_tier5_variance(
+    shared_history: History,
+) -> None:
+    assert per_number_r2(shared_history) > 0.5
+
+
+def test_first_prize_winners_are_over_dispersed_and_the_model_is_calibrated(
+    validation: dict,
+) -> None:
+    jackpot = validation["first_prize"]
+    assert jackpot["dispersion_uniform_play"] > 2.0  # Poisson would give 1
+    assert jackpot["dispersion_model"] < jackpot["dispersion_uniform_play"]
+    groups = jackpot["groups"]
+    # The quarter predicted most popular really had more winners per expected game.
+    observed_rate = [
+        g["observed_winners"] / g["predicted_winners"] * g["mean_predicted_ratio"] for g in groups
+    ]
+    assert observed_rate[-1] > observed_rate[0]
+    for group in groups:
+        assert group["observed_winners"] == pytest.approx(group["predicted_winners"], rel=0.15)
+
+
+def test_tier5_ratios_span_the_documented_range(shared_history: History) -> None:
+    data = training_data(shared_history)
+    ratios = data.winners[:, 4] / data.exposure[:, 4]
+    assert np.percentile(ratios, 1) > 0.85 and np.percentile(ratios, 99) < 1.25
+
+
+def test_winner_features_use_only_earlier_draws(shared_history: History) -> None:
+    full = winner_patterns(shared_history)
+    for draw_no in (500, 1000, 1200):
+        past = shared_history.before(draw_no)
+        row = shared_history.numbers[len(past) : len(past) + 1]
+        alone = patterns(row, PlayContext.from_history(past))
+        assert full[len(past) - 1] == pytest.approx(alone[0])
+
+
+def test_popularity_games_have_fewer_expected_cowinners(shared_history: History) -> None:
+    strategy = registry.create("popularity", random_state=0).fit(shared_history)
+    rng = np.random.default_rng(0)
+    games = strategy.sample(500, rng)
+    model, context = strategy.model_, strategy.play_context_
+    chosen = model.popularity_index(model.ratios(games, context)).mean()
+    assert chosen < 0.93  # measured 0.89; see the report for why 0.6 is out of reach
+    random_games = registry.create("uniform").fit(shared_history).sample(500, rng)
+    assert model.popularity_index(model.ratios(random_games, context)).mean() == pytest.approx(
+        1.0, abs=0.03
+    )
+
+
+def test_scores_state_cowinners_prize_and_never_beat_the_ticket(shared_history: History) -> None:
+    model = fit_model(shared_history)
+    context = PlayContext.from_history(shared_history)
+    sales = int(shared_history.sales[-1])
+    games = np.array([[1, 2, 3, 4, 5, 6], [3, 10, 17, 24, 31, 38]])
+    scores = score_games(model, games, context, sales, 1200)
+    first_expected = sales / 1000 * tier_probabilities()[0]
+    for score in scores:
+        assert score["expected_cowinners"]["1"] == pytest.approx(
+            first_expected * score["popularity_index"] * model.reference_ratios[:, 0].mean()
+        )
+        assert 0 < score["expected_prize_per_1000"] < 1000
+        assert 300 < score["random_game_prize_per_1000"] < 1000
+    assert scores[0]["beyond_training_patterns"]  # six in a row: never a past winning pattern
+    assert scores[1]["popularity_index"] > 1  # a column of the slip draws extra players
+
+
+def test_too_little_history_is_refused_with_a_message(shared_history: History) -> None:
+    with pytest.raises(ModelError, match="needs 100 draws"):
+        fit_model(shared_history.before(150))
+
+
+def test_backtest_of_popularity_matches_like_chance(shared_history: History) -> None:
+    contestants = build_contestants(["uniform", "popularity"], 11)
+    config = BacktestConfig(1101, 1200, tickets=100, seed=11)
+    figures = build_report(walk_forward(shared_history, contestants, config))["strategies"]
+    low, high = figures["popularity"]["ci95"]
+    assert low <= 0.8 <= high
+    difference = figures["popularity"]["difference_from_uniform"]["ci95"]
+    assert difference[0] <= 0 <= difference[1]
+    assert figures["popularity"]["p_value"] > 0.01
