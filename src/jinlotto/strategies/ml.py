@@ -34,7 +34,7 @@ ESTIMATORS: tuple[str, ...] = ("rf", "hgb", "logreg")
 DEFAULT_PARAMS: dict[str, dict[str, Any]] = {
     "rf": {"n_estimators": 30, "max_depth": 6, "min_samples_leaf": 15, "max_features": "sqrt"},
     "hgb": {"max_iter": 20, "max_depth": 3, "learning_rate": 0.05, "early_stopping": False},
-    "logreg": {"C": 0.05, "max_iter": 500},
+    "logreg": {"C": 0.05, "max_iter": 200, "tol": 1e-3},
 }
 MIN_TRAINING_DRAWS = 30
 
@@ -56,9 +56,9 @@ def probabilities_45(classifier: ClassifierMixin, features: FloatArray) -> Float
 
     A number never seen at this position in training is not among ``classes_`` and gets 0.
     """
-    known = classifier.predict_proba(features)  # type: ignore[attr-defined]
+    known = classifier.predict_proba(features)
     full = np.zeros((features.shape[0], 45))
-    full[:, np.asarray(classifier.classes_, dtype=np.int64) - 1] = known  # type: ignore[attr-defined]
+    full[:, np.asarray(classifier.classes_, dtype=np.int64) - 1] = known
     return full
 
 

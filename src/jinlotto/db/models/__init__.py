@@ -1,6 +1,15 @@
 """Every table, imported here so that Alembic and ``Base.metadata`` see them all."""
 
+from jinlotto.db.models.backtest import BacktestReportRecord
 from jinlotto.db.models.draws import DrawRecord
+from jinlotto.db.models.ml import ModelActivationRecord
 from jinlotto.db.models.service import FeedbackRecord, JobLockRecord, RecommendationRecord
 
-__all__ = ["DrawRecord", "FeedbackRecord", "JobLockRecord", "RecommendationRecord"]
+__all__ = [
+    "BacktestReportRecord",
+    "DrawRecord",
+    "FeedbackRecord",
+    "JobLockRecord",
+    "ModelActivationRecord",
+    "RecommendationRecord",
+]

@@ -1,0 +1,215 @@
+"""Model files under ``MODEL_DIR``: atomic joblib saves, JSON metadata, backups, sha256 checks.
+
+Layout: ``trained/{name}.pkl``, ``metadata/{name}_metadata.json``, ``backups/`` (the previous
+file and metadata of a name that is saved again). A model file is a pickle, so ``MODEL_DIR``
+must only hold files this registry wrote; the sha256 check catches corruption and partial
+copies, not a deliberate forgery.
+"""
+
+import hashlib
+import json
+import logging
+import os
+import platform
+import re
+import shutil
+import tempfile
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+from typing import IO, Any, Literal
+from zoneinfo import ZoneInfo
+
+import joblib
+
+from jinlotto import __version__
+from jinlotto.config import get_settings
+from jinlotto.errors import ModelError
+
+logger = logging.getLogger(__name__)
+
+KST = ZoneInfo("Asia/Seoul")
+NAME_PREFIX = "lotto_model_"
+_NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$")
+MmapMode = Literal["r", "r+", "w+", "c"]
+
+
+def _root(model_dir: Path | None) -> Path:
+    return Path(model_dir) if model_dir is not None else get_settings().model_dir
+
+
+def _directories(root: Path) -> tuple[Path, Path, Path]:
+    """``trained/``, ``metadata/`` and ``backups/`` of ``root``, created when missing."""
+    folders = (root / "trained", root / "metadata", root / "backups")
+    for folder in folders:
+        folder.mkdir(parents=True, exist_ok=True)
+    return folders
+
+
+def check_name(model_name: str) -> str:
+    """``model_name`` if it is a safe file stem (letters, digits, ``_.-``), else ``ValueError``."""
+    if not _NAME_PATTERN.match(model_name) or ".." in model_name:
+        raise ValueError(f"invalid model name {model_name!r}")
+    return model_name
+
+
+def model_path(model_name: str, *, model_dir: Path | None = None) -> Path:
+    """Where the model file of ``model_name`` lives."""
+    return _root(model_dir) / "trained" / f"{check_name(model_name)}.pkl"
+
+
+def metadata_path(model_path_: Path) -> Path:
+    """The metadata file belonging to a model file."""
+    return model_path_.parent.parent / "metadata" / f"{model_path_.stem}_metadata.json"
+
+
+def sha256_of(path: Path) -> str:
+    """Hex sha256 of a file's bytes."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _default_name(trained: Path) -> str:
+    now = datetime.now(KST)
+    name = f"{NAME_PREFIX}{now:%Y%m%d}"
+    if (trained / f"{name}.pkl").exists():
+        name = f"{name}_{now:%H%M%S}"
+    candidate, counter = name, 1
+    while (trained / f"{candidate}.pkl").exists():
+        counter += 1
+        candidate = f"{name}_{counter}"
+    return candidate
+
+
+def _atomic_write(target: Path, write: Callable[[IO[bytes]], object]) -> None:
+    """Write through a temp file in the same folder, fsync, then rename over ``target``."""
+    descriptor, temporary = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
+    try:
+        with os.fdopen(descriptor, "wb") as handle:
+            write(handle)
+            handle.flush()
+            os.fsync(handle.fileno())
+        Path(temporary).replace(target)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def library_versions() -> dict[str, str]:
+    """Versions of the libraries a pickled model depends on."""
+    import numpy
+    import sklearn
+
+    return {
+        "python": platform.python_version(),
+        "numpy": numpy.__version__,
+        "scikit-learn": sklearn.__version__,
+        "joblib": joblib.__version__,
+        "jinlotto": __version__,
+    }
+
+
+def _back_up(path: Path, backups: Path) -> None:
+    stamp = datetime.now(KST).strftime("%Y%m%d_%H%M%S_%f")
+    shutil.copy2(path, backups / f"{path.stem}_{stamp}.pkl")
+    meta = metadata_path(path)
+    if meta.exists():
+        shutil.copy2(meta, backups / f"{path.stem}_{stamp}_metadata.json")
+    logger.info("backed up %s before overwriting it", path.name)
+
+
+def save_model(
+    model: Any,
+    model_name: str | None = None,
+    metadata: dict[str, Any] | None = None,
+    *,
+    model_dir: Path | None = None,
+) -> str:
+    """Save ``model`` with joblib and write its metadata; returns the model file's path.
+
+    The default name is ``lotto_model_YYYYMMDD`` (KST), with ``_HHMMSS`` added when that name
+    is taken. Saving over an existing name first copies the old file to ``backups/``. Both
+    files are written atomically. Errors other than ``ValueError`` are raised as ``OSError``.
+    """
+    if model is None:
+        raise ValueError("Model cannot be None")
+    if metadata is None:
+        logger.warning("saving a model without metadata: only checksum and versions are kept")
+    try:
+        trained, _, backups = _directories(_root(model_dir))
+        name = check_name(model_name) if model_name else _default_name(trained)
+        target = trained / f"{name}.pkl"
+        previous = _read_json(metadata_path(target)) if target.exists() else None
+        if target.exists():
+            _back_up(target, backups)
+        _atomic_write(target, lambda handle: joblib.dump(model, handle))
+        record = {
+            **(metadata or {}),
+            "model_name": name,
+            "model_type": (metadata or {}).get("model_type", type(model).__name__),
+            "saved_at": datetime.now(KST).isoformat(timespec="seconds"),
+            "sha256": sha256_of(target),
+            "file_size_bytes": target.stat().st_size,
+            "library_versions": library_versions(),
+            "model_version": int((previous or {}).get("model_version", 0)) + 1,
+        }
+        text = json.dumps(record, ensure_ascii=False, indent=2, default=str)
+        _atomic_write(metadata_path(target), lambda handle: handle.write(text.encode("utf-8")))
+    except ValueError:
+        raise
+    except Exception as error:
+        raise OSError(f"could not save model: {error}") from error
+    logger.info("saved model %s (%d bytes)", name, record["file_size_bytes"])
+    return str(target)
+
+
+def _read_json(path: Path) -> dict[str, Any] | None:
+    if not path.exists():
+        return None
+    data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    return data
+
+
+def read_metadata(path: str | Path) -> dict[str, Any] | None:
+    """The metadata of a model file, ``None`` when there is none."""
+    return _read_json(metadata_path(Path(path)))
+
+
+def load_model(path: str | Path, *, mmap_mode: MmapMode | None = None) -> Any:
+    """Load a saved model after checking its sha256 against the metadata.
+
+    A missing file raises ``FileNotFoundError("Model file not found: {path}")``; a checksum
+    mismatch raises ``ModelError``; any other failure is raised as ``OSError``.
+    """
+    file = Path(path)
+    if not file.is_file():
+        raise FileNotFoundError(f"Model file not found: {path}")
+    try:
+        metadata = read_metadata(file)
+        if metadata is None:
+            logger.warning("model %s has no metadata: its checksum cannot be verified", file.name)
+        elif metadata.get("sha256") != sha256_of(file):
+            raise ModelError(f"model file {file.name} does not match its recorded sha256")
+        return joblib.load(file, mmap_mode=mmap_mode)
+    except ModelError:
+        raise
+    except Exception as error:
+        raise OSError(f"could not load model {file.name}: {error}") from error
+
+
+def model_files(*, model_dir: Path | None = None) -> list[Path]:
+    """Every ``lotto_model_*.pkl`` under ``trained/``, newest modification first."""
+    trained = _root(model_dir) / "trained"
+    if not trained.is_dir():
+        return []
+    files = [path for path in trained.glob(f"{NAME_PREFIX}*.pkl") if path.is_file()]
+    return sorted(files, key=lambda path: path.stat().st_mtime_ns, reverse=True)
+
+
+def get_latest_model_path(*, model_dir: Path | None = None) -> str | None:
+    """The newest ``lotto_model_*.pkl`` by modification time, ``None`` when there is none."""
+    files = model_files(model_dir=model_dir)
+    return str(files[0]) if files else None

@@ -1,0 +1,159 @@
+"""Which model is active, kept in the database so every process and machine agrees.
+
+``activate`` appends a row to ``model_activations``; the newest row not rolled back names the
+active model. ``rollback`` marks the current row rolled back and returns the model that is
+active again. Services only ``flush``; the caller's transaction commits.
+"""
+
+import logging
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Literal
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from jinlotto.config import Settings
+from jinlotto.db.models import ModelActivationRecord
+from jinlotto.domain.history import History
+from jinlotto.errors import ModelError, NotFoundError
+from jinlotto.registry import store
+from jinlotto.strategies.base import Strategy
+from jinlotto.strategies.confidence import ConfidenceWeights
+
+logger = logging.getLogger(__name__)
+
+
+def weights_from_settings(settings: Settings) -> ConfidenceWeights:
+    """The confidence formula's constants from the ``CONF_*`` settings."""
+    return ConfidenceWeights(
+        base=settings.conf_base,
+        minimum=settings.conf_min,
+        maximum=settings.conf_max,
+        consensus=settings.conf_w_consensus,
+        hot=settings.conf_w_hot,
+        entropy=settings.conf_w_entropy,
+    )
+
+
+def _current(session: Session) -> ModelActivationRecord | None:
+    query = (
+        select(ModelActivationRecord)
+        .where(ModelActivationRecord.rolled_back_at.is_(None))
+        .order_by(ModelActivationRecord.id.desc())
+        .limit(1)
+    )
+    return session.scalars(query).first()
+
+
+def active_model_name(session: Session) -> str | None:
+    """Name of the active model, ``None`` before any model was activated."""
+    current = _current(session)
+    return current.model_name if current else None
+
+
+def _model_file(settings: Settings, name: str) -> Path:
+    try:
+        path = store.model_path(name, model_dir=settings.model_dir)
+    except ValueError as error:
+        raise NotFoundError(f"no model named {name!r}") from error
+    if not path.is_file():
+        raise NotFoundError(f"no model named {name!r} in {path.parent}")
+    return path
+
+
+def activate(session: Session, name: str, *, settings: Settings | None = None) -> None:
+    """Make ``name`` the active model (checked to exist on disk when ``settings`` is given)."""
+    if settings is not None:
+        _model_file(settings, name)
+    session.add(ModelActivationRecord(model_name=name, activated_at=datetime.now(UTC)))
+    session.flush()
+    logger.info("activated model %s", name)
+
+
+def rollback(session: Session) -> str:
+    """Deactivate the active model and return the one that was active before it.
+
+    Repeated activations of the same model are skipped, so the result always differs from the
+    model rolled back; with no earlier model, ``NotFoundError`` and nothing changes.
+    """
+    rows = session.scalars(
+        select(ModelActivationRecord)
+        .where(ModelActivationRecord.rolled_back_at.is_(None))
+        .order_by(ModelActivationRecord.id.desc())
+    ).all()
+    if not rows:
+        raise NotFoundError("no model is active")
+    current = rows[0].model_name
+    earlier = next((row for row in rows if row.model_name != current), None)
+    if earlier is None:
+        raise NotFoundError(f"no model was active before {current}; nothing to roll back to")
+    now = datetime.now(UTC)
+    for row in rows:
+        if row is earlier:
+            break
+        row.rolled_back_at = now
+    session.flush()
+    logger.info("rolled back model %s to %s", current, earlier.model_name)
+    return earlier.model_name
+
+
+def list_models(settings: Settings, session: Session) -> list[dict[str, Any]]:
+    """Every saved model, newest first, with its metadata summary and whether it is active."""
+    active = active_model_name(session)
+    listing = []
+    for path in store.model_files(model_dir=settings.model_dir):
+        metadata = store.read_metadata(path) or {}
+        listing.append(
+            {
+                "name": path.stem,
+                "active": path.stem == active,
+                "saved_at": metadata.get("saved_at"),
+                "estimator": metadata.get("hyperparameters", {}).get("estimator"),
+                "training_draw_range": metadata.get("training_draw_range"),
+                "file_size_bytes": path.stat().st_size,
+                "model_version": metadata.get("model_version"),
+            }
+        )
+    return listing
+
+
+def show_model(settings: Settings, name: str) -> dict[str, Any]:
+    """The full metadata of one saved model."""
+    path = _model_file(settings, name)
+    return {"name": name, "path": str(path), **(store.read_metadata(path) or {})}
+
+
+def load_model(settings: Settings, name: str) -> Any:
+    """The saved position models of ``name``; a missing or corrupt file raises ``ModelError``."""
+    path = store.model_path(name, model_dir=settings.model_dir)
+    try:
+        return store.load_model(path)
+    except ModelError:
+        raise
+    except (OSError, ValueError) as error:
+        raise ModelError(f"model {name} cannot be loaded: {error}") from error
+
+
+def load_strategy(
+    settings: Settings, name: str, history: History, strategy: Literal["ml", "unified"]
+) -> Strategy:
+    """Strategy ``strategy`` using saved model ``name``, fitted on ``history`` without training.
+
+    Only the prediction features of the newest draws are computed, so this is cheap.
+    """
+    from jinlotto.strategies.ml import MLStrategy, PositionModels
+    from jinlotto.strategies.unified import UnifiedStrategy
+
+    model = load_model(settings, name)
+    if not isinstance(model, PositionModels):
+        raise ModelError(f"model {name} is not a JinLotto position model")
+    weights = weights_from_settings(settings)
+    chosen: Strategy
+    if strategy == "ml":
+        chosen = MLStrategy(model=model, confidence_weights=weights)
+    elif strategy == "unified":
+        chosen = UnifiedStrategy(model=model, confidence_weights=weights)
+    else:
+        raise NotFoundError(f"strategy {strategy!r} does not use a trained model")
+    return chosen.fit(history)
