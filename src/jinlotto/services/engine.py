@@ -148,6 +148,7 @@ class EngineCache:
                 )
                 return None
             self._model = (active, name, strategy)
+            logger.info("model %s loaded for the %s strategy", active, name)
             return strategy, active
 
     def start_training(self) -> None:

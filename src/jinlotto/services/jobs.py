@@ -27,17 +27,22 @@ def try_acquire(session: Session, name: str, *, ttl: timedelta, now: datetime) -
     """Take the named lock for this process unless another holder's lock is still valid."""
     dialect = sqlite if session.get_bind().dialect.name == "sqlite" else postgresql
     values = {"name": name, "holder": HOLDER, "started_at": now, "expires_at": now + ttl}
+    # RETURNING tells whether this statement wrote the row (rowcount is not reliable here).
     inserted = session.execute(
-        dialect.insert(JobLockRecord).values(**values).on_conflict_do_nothing()
+        dialect.insert(JobLockRecord)
+        .values(**values)
+        .on_conflict_do_nothing()
+        .returning(JobLockRecord.name)
     )
-    if inserted.rowcount == 1:  # type: ignore[attr-defined]
+    if inserted.scalar_one_or_none() is not None:
         return True
     taken = session.execute(
         update(JobLockRecord)
         .where(JobLockRecord.name == name, JobLockRecord.expires_at < now)
         .values(holder=HOLDER, started_at=now, expires_at=now + ttl)
+        .returning(JobLockRecord.name)
     )
-    return bool(taken.rowcount == 1)  # type: ignore[attr-defined]
+    return taken.scalar_one_or_none() is not None
 
 
 def release(session: Session, name: str) -> None:
