@@ -1,7 +1,172 @@
-"""Commands of this group (filled in as the capability lands)."""
+"""``jinlotto backtest``, ``audit`` and ``popularity``: the honest record from the command line.
+
+Services are imported inside the commands so that other commands start quickly.
+"""
+
+from functools import partial
+from typing import Annotated, Any
 
 import typer
+
+from jinlotto.cli.common import console, console_err, open_database, print_json, settings
+
+JsonFlag = Annotated[bool, typer.Option("--json", help="Print one JSON object, no progress bar.")]
+
+
+def backtest(
+    first_draw: Annotated[
+        int | None,
+        typer.Option("--from", min=1, help="First draw to evaluate (default: 400 back)."),
+    ] = None,
+    last_draw: Annotated[
+        int | None, typer.Option("--to", min=1, help="Last draw to evaluate (default: newest).")
+    ] = None,
+    tickets: Annotated[int, typer.Option("--tickets", min=1, help="Games per draw.")] = 100,
+    strategies: Annotated[
+        str, typer.Option("--strategies", help="Names separated by commas, or `all`.")
+    ] = "all",
+    seed: Annotated[int, typer.Option("--seed", min=0, help="Seed of every game drawn.")] = 0,
+    retrain_every: Annotated[
+        int, typer.Option("--retrain-every", min=1, help="Re-learn ml/popularity every k draws.")
+    ] = 10,
+    as_json: JsonFlag = False,
+) -> None:
+    """Walk-forward backtest of strategies against chance; the report is stored."""
+    from jinlotto.services import record
+
+    database = open_database()
+    try:
+        names = record.strategy_names(strategies, settings())
+        run = partial(
+            record.run_backtest,
+            database,
+            strategies=names,
+            first_draw=first_draw,
+            last_draw=last_draw,
+            tickets=tickets,
+            seed=seed,
+            retrain_every=retrain_every,
+        )
+        report = run() if as_json else _with_progress(lambda progress: run(progress=progress))
+    finally:
+        database.close()
+    if as_json:
+        print_json(report)
+        return
+    _print_backtest(report)
+
+
+def _with_progress(work: Any) -> Any:
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
+    columns = (BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress("{task.description}", *columns, console=console_err, transient=True) as bar:
+        task = bar.add_task("Backtesting", total=None)
+        return work(lambda done, total: bar.update(task, completed=done, total=total))
+
+
+def _print_backtest(report: dict[str, Any]) -> None:
+    from rich.table import Table
+
+    table = Table(
+        title=f"Draws {report['from']}-{report['to']}: {report['tickets']} games per draw"
+    )
+    for column in (
+        "strategy",
+        "mean matches",
+        "95 % CI",
+        "vs uniform",
+        "fit p",
+        "ranks 1-5",
+        "return / 1000 KRW",
+    ):
+        table.add_column(column)
+    for name, figures in report["strategies"].items():
+        low, high = figures["ci95"]
+        difference = figures["difference_from_uniform"]
+        ranks = figures["rank_counts"]
+        table.add_row(
+            name,
+            f"{figures['mean_matches']:.3f}",
+            "-" if low is None else f"{low:.3f}-{high:.3f}",
+            "-" if difference is None else f"{difference['mean']:+.3f}",
+            "-" if figures["p_value"] is None else f"{figures['p_value']:.3f}",
+            " ".join(str(ranks[str(rank)]) for rank in range(1, 6)),
+            f"{figures['return_per_1000']:.0f} (chance {figures['chance_return_per_1000']:.0f})",
+        )
+    console.print(table)
+    console.print("Chance: 0.800 matches per game.", highlight=False)
+    for line in report["summary"]:
+        console.print(line, markup=False, highlight=False)
+    console.print(report["note"], markup=False, highlight=False)
+
+
+def audit(as_json: JsonFlag = False) -> None:
+    """Test the stored draws against the exact laws of a fair draw."""
+    from jinlotto.services import record
+
+    database = open_database()
+    try:
+        result = record.randomness_audit(record.stored_history(database))
+    finally:
+        database.close()
+    if as_json:
+        print_json(result)
+        return
+    console.print(f"Draws {result['from']}-{result['to']} ({result['draws']} draws)")
+    for test in result["tests"]:
+        p_value = "-" if test["p_value"] is None else f"{test['p_value']:.3f}"
+        console.print(
+            f"{test['name']}: statistic {test['statistic']:.2f}, df {test['df']}, p {p_value}",
+            highlight=False,
+        )
+        console.print(f"  {test['reading']}", markup=False, highlight=False)
+    console.print(result["note"], markup=False, highlight=False)
+
+
+def popularity(
+    game: Annotated[str, typer.Argument(help='Six numbers, e.g. "1,2,3,4,5,6".')],
+    as_json: JsonFlag = False,
+) -> None:
+    """How many others pick a game, and what it is worth if it wins."""
+    from jinlotto.services import record
+
+    numbers = record.parse_game(game)
+    database = open_database()
+    try:
+        history = record.stored_history(database)
+    finally:
+        database.close()
+    score = record.popularity_scorer.score(history, numbers)
+    if as_json:
+        print_json(score)
+        return
+    others = score["expected_cowinners"]
+    console.print(f"Game {' '.join(map(str, score['numbers']))}", highlight=False)
+    console.print(
+        f"popularity_index {score['popularity_index']:.2f} (1.00 = a random game)", highlight=False
+    )
+    console.print(
+        f"expected co-winners at draw {score['sales_of_draw']}'s sales: "
+        f"1st {others['1']:.2f}, 2nd {others['2']:.2f}, 3rd {others['3']:.1f}",
+        highlight=False,
+    )
+    console.print(
+        f"expected prize per 1,000 KRW: {score['expected_prize_per_1000']:.0f} KRW "
+        f"(a random game: {score['random_game_prize_per_1000']:.0f} KRW)",
+        highlight=False,
+    )
+    if score["beyond_training_patterns"]:
+        console.print(
+            "This game's pattern is beyond any past winning combination; the model judges it "
+            "at the edge of what it has seen, so these figures are less certain.",
+            markup=False,
+        )
+    console.print(score["note"], markup=False, highlight=False)
 
 
 def register(app: typer.Typer) -> None:
     """Add this module's commands to the root command."""
+    app.command("backtest")(backtest)
+    app.command("audit")(audit)
+    app.command("popularity")(popularity)

@@ -2,7 +2,17 @@
 
 from fastapi import APIRouter
 
-from jinlotto.api.routes import analysis, data, draws, feedback, health, predict, tickets, web
+from jinlotto.api.routes import (
+    analysis,
+    data,
+    draws,
+    feedback,
+    health,
+    predict,
+    record,
+    tickets,
+    web,
+)
 
 routers: list[APIRouter] = [
     health.router,
@@ -11,6 +21,7 @@ routers: list[APIRouter] = [
     draws.router,
     data.router,
     analysis.router,
+    record.router,
     feedback.router,
     web.router,
 ]

@@ -1,0 +1,26 @@
+"""The honest record: the latest backtest report and the randomness audit."""
+
+from typing import Any
+
+from fastapi import APIRouter
+
+from jinlotto.api.deps import SessionDep, StateDep
+from jinlotto.errors import NoDrawDataError
+from jinlotto.services import record
+
+router = APIRouter(tags=["record"])
+
+
+@router.get("/api/backtest/latest")
+def latest_backtest(session: SessionDep) -> dict[str, Any]:
+    """The newest stored walk-forward backtest report (404 until one is run)."""
+    return record.latest_report(session)
+
+
+@router.get("/api/analysis/randomness")
+def randomness(state: StateDep) -> dict[str, Any]:
+    """Tests of the stored draws against the exact laws of a fair draw."""
+    history = state.engine.history()
+    if len(history) == 0:
+        raise NoDrawDataError(record.NO_DATA)
+    return record.randomness_audit(history)

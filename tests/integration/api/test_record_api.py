@@ -1,0 +1,44 @@
+"""``/api/backtest/latest`` and ``/api/analysis/randomness`` over a real database."""
+
+from fastapi.testclient import TestClient
+
+from jinlotto.db.database import Database
+from jinlotto.services import record
+
+
+def test_latest_backtest_is_404_until_one_is_run(client: TestClient) -> None:
+    response = client.get("/api/backtest/latest")
+    assert response.status_code == 404
+    assert "jinlotto backtest" in response.json()["error"]
+
+
+def test_latest_backtest_serves_the_stored_report(client: TestClient, loaded: Database) -> None:
+    stored = record.run_backtest(loaded, strategies=["uniform", "statistical"], first_draw=1191)
+    body = client.get("/api/backtest/latest").json()
+    assert body["id"] == stored["id"]
+    figures = body["strategies"]["statistical"]
+    assert set(figures) >= {
+        "mean_matches",
+        "ci95",
+        "match_distribution",
+        "expected_distribution",
+        "p_value",
+        "rank_counts",
+        "return_per_1000",
+    }
+    assert figures == stored["strategies"]["statistical"]
+    assert "no strategy can raise the chance" in body["note"]
+
+
+def test_randomness_audit_of_the_stored_draws(client: TestClient) -> None:
+    body = client.get("/api/analysis/randomness").json()
+    assert body["draws"] == 1200
+    assert len(body["tests"]) == 4
+    for test in body["tests"]:
+        assert set(test) == {"name", "statistic", "df", "p_value", "reading"}
+
+
+def test_randomness_of_an_empty_database_is_503_with_a_hint(empty_client: TestClient) -> None:
+    response = empty_client.get("/api/analysis/randomness")
+    assert response.status_code == 503
+    assert "jinlotto data import" in response.json()["error"]

@@ -1,0 +1,131 @@
+"""``jinlotto backtest``, ``audit`` and ``popularity`` run as real processes on a real DB."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from jinlotto.config import Settings
+from jinlotto.db.database import Database
+from jinlotto.domain.draw import Draw
+from jinlotto.services.draws import import_draws
+
+
+@pytest.fixture
+def run(database: Database, settings: Settings, tmp_path: Path) -> Any:
+    """Run ``jinlotto ARGS`` in a fresh process on the test database."""
+    env = {
+        **os.environ,
+        "DATABASE_URL": settings.database_url,
+        "ENVIRONMENT": "test",
+        "ENABLE_ML": "false",
+        "LOG_LEVEL": "WARNING",
+    }
+
+    def invoke(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "jinlotto", *args],
+            capture_output=True,
+            text=True,
+            env=env,
+            cwd=tmp_path,
+            timeout=300,
+            check=False,
+        )
+
+    return invoke
+
+
+@pytest.fixture
+def loaded(database: Database, shared_draws: list[Draw]) -> Database:
+    import_draws(database, shared_draws, source="test")
+    return database
+
+
+def test_backtest_json_has_the_documented_keys(run: Any, loaded: Database) -> None:
+    done = run(
+        "backtest",
+        "--from",
+        "1181",
+        "--to",
+        "1200",
+        "--tickets",
+        "30",
+        "--strategies",
+        "uniform,popularity",
+        "--seed",
+        "2",
+        "--json",
+    )
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout)
+    assert set(report["strategies"]) == {"uniform", "popularity"}
+    for figures in report["strategies"].values():
+        assert len(figures["ci95"]) == 2
+        assert len(figures["match_distribution"]) == len(figures["expected_distribution"]) == 7
+        assert sum(figures["rank_counts"].values()) <= 600
+    again = run(
+        "backtest",
+        "--from",
+        "1181",
+        "--to",
+        "1200",
+        "--tickets",
+        "30",
+        "--strategies",
+        "uniform,popularity",
+        "--seed",
+        "2",
+        "--json",
+    )
+    assert json.loads(again.stdout)["strategies"] == report["strategies"]
+
+
+def test_backtest_table_states_what_the_numbers_show(run: Any, loaded: Database) -> None:
+    done = run("backtest", "--from", "1191", "--strategies", "uniform,statistical")
+    assert done.returncode == 0, done.stderr
+    assert "Chance: 0.800 matches per game." in done.stdout
+    assert "no strategy can raise the chance" in " ".join(done.stdout.split())
+
+
+def test_audit_prints_each_test_with_a_reading(run: Any, loaded: Database) -> None:
+    done = run("audit", "--json")
+    assert done.returncode == 0, done.stderr
+    names = [test["name"] for test in json.loads(done.stdout)["tests"]]
+    assert names == ["number_frequencies", "odd_even", "sums", "serial_repeats"]
+    text = run("audit").stdout
+    assert "consistent with a fair draw" in text
+
+
+def test_popularity_scores_a_game_and_says_ev_is_below_the_price(
+    run: Any, loaded: Database
+) -> None:
+    done = run("popularity", "3,10,17,24,31,38", "--json")
+    assert done.returncode == 0, done.stderr
+    score = json.loads(done.stdout)
+    assert set(score) >= {"popularity_index", "expected_cowinners", "expected_prize_per_1000"}
+    assert set(score["expected_cowinners"]) == {"1", "2", "3"}
+    text = " ".join(run("popularity", "3,10,17,24,31,38").stdout.split())
+    assert "expected value of a game remains below the ticket price" in text
+
+
+def test_bad_input_gets_one_line_and_exit_1(run: Any, loaded: Database) -> None:
+    for args in (
+        ("popularity", "1,2,3"),
+        ("backtest", "--from", "1300", "--to", "1310"),
+        ("backtest", "--strategies", "crystal-ball"),
+    ):
+        done = run(*args)
+        assert done.returncode == 1, done.stderr
+        assert "Traceback" not in done.stderr
+        assert " ".join(done.stderr.split()).startswith("error: ")
+
+
+def test_empty_database_says_how_to_load_draws(run: Any) -> None:
+    done = run("audit")
+    assert done.returncode == 1
+    assert "jinlotto data import" in done.stderr
