@@ -1,7 +1,175 @@
-"""Commands of this group (filled in as the capability lands)."""
+"""``jinlotto data``: import, update, export and summarise the draw history.
+
+Services are imported inside the commands so that ``jinlotto data status`` starts quickly.
+"""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Literal
 
 import typer
 
+from jinlotto.cli.common import console, console_err, open_database, print_json, settings
+from jinlotto.errors import DataConflictError
+
+if TYPE_CHECKING:
+    from jinlotto.services.draws import DataStatus, ImportReport, Progress
+
+data_app = typer.Typer(help="Draw history: import, update, export, status.", no_args_is_help=True)
+
+JsonFlag = Annotated[bool, typer.Option("--json", help="Print one JSON object, no progress bar.")]
+
+
+@data_app.command("import")
+def import_file(
+    path: Annotated[Path, typer.Argument(help="Mirror JSON, official JSON (new/legacy) or CSV.")],
+    as_json: JsonFlag = False,
+) -> None:
+    """Import draws from a file; the format is detected from its content."""
+    from jinlotto.services import draws as service
+
+    database = open_database()
+    try:
+        with _progress(quiet=as_json, label="Importing") as progress:
+            report = service.import_file(database, path, progress=progress)
+    finally:
+        database.close()
+    _print_report(report, as_json=as_json)
+
+
+@data_app.command("update")
+def update(
+    source: Annotated[
+        Literal["official", "mirror"], typer.Option("--source", help="Source to ask.")
+    ] = "official",
+    url: Annotated[
+        str | None,
+        typer.Option("--url", help="Source URL instead of LOTTO_API_URL / LOTTO_MIRROR_URL."),
+    ] = None,
+    to: Annotated[
+        int | None, typer.Option("--to", min=1, help="Stop after this draw number.")
+    ] = None,
+    full: Annotated[
+        bool, typer.Option("--full", help="Check every draw from 1: fill gaps and unknowns.")
+    ] = False,
+    as_json: JsonFlag = False,
+) -> None:
+    """Fetch the draws after the newest stored one (the newest is checked again)."""
+    from jinlotto.services import draws as service
+
+    run = service.sync_all if full else service.update
+    database = open_database()
+    try:
+        with _progress(quiet=as_json, label=f"Updating from {source}") as progress:
+            report = run(database, settings(), source=source, url=url, to=to, progress=progress)
+    finally:
+        database.close()
+    _print_report(report, as_json=as_json)
+
+
+@data_app.command("export")
+def export(
+    path: Annotated[Path, typer.Argument(help="File to write (replaced atomically).")],
+    fmt: Annotated[Literal["json", "csv"], typer.Option("--format", help="File format.")] = "json",
+    as_json: JsonFlag = False,
+) -> None:
+    """Write every stored draw to a file (JSON in the shared file's format, or CSV)."""
+    from jinlotto.services import draws as service
+
+    database = open_database()
+    try:
+        count = service.export_draws(database, path, fmt=fmt)
+    finally:
+        database.close()
+    if as_json:
+        print_json({"exported": count, "path": str(path), "format": fmt})
+    else:
+        console.print(f"exported {count} draws to {path} ({fmt})", highlight=False)
+
+
+@data_app.command("status")
+def status(as_json: JsonFlag = False) -> None:
+    """Show how many draws are stored, the newest, the gaps and the last update."""
+    from jinlotto.services import draws as service
+
+    database = open_database()
+    try:
+        current = service.status(database)
+    finally:
+        database.close()
+    if as_json:
+        print_json(current.to_dict())
+    else:
+        _print_status(current)
+
+
+@contextmanager
+def _progress(*, quiet: bool, label: str) -> Iterator["Progress | None"]:
+    """A rich progress bar on stderr, or nothing when ``quiet`` or stderr is not a terminal."""
+    if quiet or not console_err.is_terminal:
+        yield None
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
+    columns = (BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(
+        "{task.description}", *columns, console=console_err, transient=True
+    ) as progress_bar:
+        task = progress_bar.add_task(label, total=None)
+
+        def advance(done: int, total: int | None) -> None:
+            progress_bar.update(task, completed=done, total=total)
+
+        yield advance
+
+
+def _print_report(report: "ImportReport", *, as_json: bool) -> None:
+    """Print the counts; conflicts end the command with a non-zero exit."""
+    if as_json:
+        print_json(report.to_dict())
+    else:
+        console.print(
+            f"{report.source}: added {report.added}, filled {report.filled}, "
+            f"unchanged {report.unchanged}, conflicting {len(report.conflicts)}",
+            highlight=False,
+        )
+        for conflict in report.conflicts:
+            console.print(
+                f"conflict: draw {conflict.draw_no} ({', '.join(conflict.fields)}): "
+                f"stored {conflict.stored}; source reports {conflict.reported}",
+                highlight=False,
+                markup=False,
+            )
+    if report.has_conflicts:
+        numbers = ", ".join(str(conflict.draw_no) for conflict in report.conflicts)
+        raise DataConflictError(
+            f"{len(report.conflicts)} draw(s) reported differently from the stored ones "
+            f"(draws {numbers}); the stored draws were kept"
+        )
+
+
+def _print_status(current: "DataStatus") -> None:
+    if current.count == 0:
+        console.print("no draws stored; run `jinlotto data update` or `jinlotto data import`")
+        return
+    gaps = ", ".join(
+        str(first) if first == last else f"{first}-{last}" for first, last in current.missing
+    )
+    newest_date = current.last_draw_date.isoformat() if current.last_draw_date else "?"
+    updated = (
+        current.last_updated_at.isoformat(timespec="seconds") if current.last_updated_at else "?"
+    )
+    console.print(
+        f"draws stored   {current.count} (draws {current.first_draw}-{current.last_draw})\n"
+        f"newest draw    {current.last_draw} on {newest_date}\n"
+        f"missing        {gaps or 'none'}\n"
+        f"last updated   {updated}",
+        highlight=False,
+        markup=False,
+    )
+
 
 def register(app: typer.Typer) -> None:
-    """Add this module's commands to the root command."""
+    """Add ``data`` to the root command."""
+    app.add_typer(data_app, name="data")
