@@ -28,7 +28,8 @@ Knobs (plain attributes, change them at any time):
   ``override(5, tm1WnNo=2)`` (a conflicting report) or ``override(5, tm2WnNo=46)`` (invalid),
   ``override(1200, winType1=0, winType2=0, winType3=0)`` (split not published yet).
 - ``requests`` — the paths with query of every request received; ``draws_requested()`` the
-  draw numbers asked of the official endpoints; ``headers`` the headers of the last request.
+  draw numbers asked of the official endpoints; ``headers`` the headers of the last request;
+  ``max_in_flight`` the most requests it was answering at the same moment.
 """
 
 import contextlib
@@ -99,6 +100,8 @@ class OfficialServer:
         self.delay = 2.0
         self.requests: list[str] = []
         self.headers: dict[str, str] = {}
+        self.max_in_flight = 0
+        self._in_flight = 0
         self._overrides: dict[int, dict[str, Any]] = {}
         self._lock = threading.Lock()
         self._http = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
@@ -167,6 +170,17 @@ class OfficialServer:
                 self.fault_times -= 1
             return self.fault
 
+    def enter(self) -> None:
+        """Count a request being answered."""
+        with self._lock:
+            self._in_flight += 1
+            self.max_in_flight = max(self.max_in_flight, self._in_flight)
+
+    def leave(self) -> None:
+        """Count a request answered."""
+        with self._lock:
+            self._in_flight -= 1
+
     def official_reply(self, draw_no: int) -> dict[str, Any]:
         entries = []
         if 1 <= draw_no <= self.latest and draw_no in self.raw:
@@ -188,6 +202,13 @@ def _handler_for(server: OfficialServer) -> type[BaseHTTPRequestHandler]:
             """Quiet: tests read ``server.requests`` instead."""
 
         def do_GET(self) -> None:
+            server.enter()
+            try:
+                self._answer()
+            finally:
+                server.leave()
+
+        def _answer(self) -> None:
             server.requests.append(self.path)
             server.headers = dict(self.headers.items())
             parts = urlsplit(self.path)

@@ -135,6 +135,15 @@ def test_update_from_the_mirror(run: Any, official_server: OfficialServer) -> No
     result = run("data", "update", "--source", "mirror", "--url", official_server.mirror_url)
     assert result.returncode == 0, result.stderr
     assert "mirror: added 25" in result.stdout
+    official_server.latest = 30
+    full = run("data", "update", "--source", "mirror", "--full", "--json")
+    assert json.loads(full.stdout) == {
+        "source": "mirror",
+        "added": 5,
+        "filled": 0,
+        "unchanged": 25,
+        "conflicts": [],
+    }
 
 
 def test_a_source_serving_html_is_one_clear_line(run: Any, official_server: OfficialServer) -> None:

@@ -131,6 +131,14 @@ def test_many_draws_keep_order_and_mark_failures(
     assert outcomes[11:] == [None, None]
 
 
+def test_no_more_requests_at_once_than_the_concurrency(official_server: OfficialServer) -> None:
+    official_server.fault, official_server.delay = "slow", 0.3
+    with PoliteClient(client_settings(http_concurrency=2)) as client:
+        outcomes = fetch_official_draws(client, official_server.url, range(1, 7), concurrency=2)
+    assert all(isinstance(outcome, Draw) for outcome in outcomes)
+    assert official_server.max_in_flight == 2
+
+
 def test_the_request_rate_is_bounded(official_server: OfficialServer) -> None:
     started = time.monotonic()
     with PoliteClient(client_settings(http_requests_per_second=20.0)) as client:
