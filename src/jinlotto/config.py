@@ -8,7 +8,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, SecretStr, model_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 OFFICIAL_API_URL = "https://www.dhlottery.co.kr/lt645/selectPstLt645Info.do"
@@ -51,6 +51,15 @@ class Settings(BaseSettings):
     cookie_secure: bool = False
     slack_webhook_url: SecretStr | None = None
     feedback_per_hour: int = Field(default=5, ge=1)
+
+    @field_validator("database_url")
+    @classmethod
+    def _psycopg_driver(cls, url: str) -> str:
+        # Hosting platforms hand out postgres:// or postgresql:// URLs; psycopg 3 is the driver.
+        for prefix in ("postgres://", "postgresql://"):
+            if url.startswith(prefix):
+                return "postgresql+psycopg://" + url.removeprefix(prefix)
+        return url
 
     @model_validator(mode="after")
     def _refuse_unsafe_production(self) -> "Settings":

@@ -14,9 +14,9 @@ def send_slack(settings: Settings, text: str) -> bool:
 
     Notification failures never propagate: an unreachable Slack must not break the caller.
     """
-    if settings.slack_webhook_url is None:
+    url = settings.slack_webhook_url.get_secret_value() if settings.slack_webhook_url else ""
+    if not url:
         return False
-    url = settings.slack_webhook_url.get_secret_value()
     try:
         response = httpx.post(url, json={"text": text}, timeout=settings.http_timeout_seconds)
         response.raise_for_status()

@@ -1,0 +1,90 @@
+"""Running the application: one uvicorn process, or gunicorn with uvicorn workers.
+
+``gunicorn.conf.py`` at the repository root reuses :func:`gunicorn_options` and the hooks here,
+so ``jinlotto serve --workers N`` and a plain ``gunicorn -c gunicorn.conf.py`` behave alike.
+"""
+
+import logging
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI
+from gunicorn.app.base import BaseApplication  # type: ignore[import-untyped]
+
+from jinlotto.config import get_settings
+from jinlotto.logging import configure_logging
+
+logger = logging.getLogger(__name__)
+
+APP_FACTORY = "jinlotto.api.server:app_from_environment"
+MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"
+
+
+def app_from_environment() -> FastAPI:
+    """The application for the settings in the environment (what every worker serves)."""
+    from jinlotto.api.app import create_app
+
+    settings = get_settings()
+    configure_logging(settings)
+    return create_app(settings)
+
+
+def prepare_metrics_directory() -> str:
+    """Point prometheus-client's multiprocess mode at an empty directory (before any worker)."""
+    directory = Path(os.environ.get(MULTIPROC_ENV) or tempfile.mkdtemp(prefix="jinlotto-metrics-"))
+    directory.mkdir(parents=True, exist_ok=True)
+    for stale in directory.glob("*.db"):  # files of an earlier run would be summed in
+        stale.unlink()
+    os.environ[MULTIPROC_ENV] = str(directory)
+    return str(directory)
+
+
+def child_exit(_server: Any, worker: Any) -> None:
+    """Gunicorn hook: drop the live gauges of a worker that exited."""
+    from prometheus_client import multiprocess
+
+    multiprocess.mark_process_dead(worker.pid)  # type: ignore[no-untyped-call]
+
+
+def gunicorn_options(host: str, port: int, workers: int) -> dict[str, Any]:
+    """Gunicorn settings shared by ``jinlotto serve`` and ``gunicorn.conf.py``."""
+    return {
+        "bind": f"{host}:{port}",
+        "workers": workers,
+        "worker_class": "uvicorn.workers.UvicornWorker",
+        "timeout": 120,
+        "graceful_timeout": 30,
+        "keepalive": 5,
+        "accesslog": None,
+        "child_exit": child_exit,
+    }
+
+
+class GunicornServer(BaseApplication):  # type: ignore[misc]  # gunicorn ships no types
+    """Gunicorn driven from Python with the options above."""
+
+    def __init__(self, options: dict[str, Any]) -> None:
+        self.options = options
+        super().__init__()
+
+    def load_config(self) -> None:
+        for key, value in self.options.items():
+            self.cfg.set(key, value)
+
+    def load(self) -> FastAPI:
+        return app_from_environment()
+
+
+def run(host: str, port: int, workers: int) -> None:
+    """Serve until interrupted."""
+    if workers <= 1:
+        import uvicorn
+
+        uvicorn.run(
+            APP_FACTORY, factory=True, host=host, port=port, log_config=None, access_log=False
+        )
+        return
+    prepare_metrics_directory()
+    GunicornServer(gunicorn_options(host, port, workers)).run()
