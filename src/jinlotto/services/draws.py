@@ -138,6 +138,10 @@ def _write(
                     report.conflicts.append(_conflict(current, draw, fields))
                     continue
                 merged = current.with_unknowns_filled(draw)
+                if draw.with_unknowns_filled(current) != merged:
+                    logger.info(
+                        "draw %d: %s reports other prize figures; kept", draw.draw_no, source
+                    )
                 if merged == current:
                     report.unchanged += 1
                     continue

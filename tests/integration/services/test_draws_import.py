@@ -2,6 +2,7 @@
 
 import dataclasses
 import json
+import logging
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -144,6 +145,23 @@ def test_unknown_fields_are_filled_without_touching_known_ones(
     assert row.source == "official"
     assert row.fetched_at == first_seen.fetched_at
     assert row.updated_at > first_seen.updated_at
+
+
+def test_other_prize_figures_keep_the_stored_ones_and_are_logged(
+    database: Database,
+    shared_draws: list[Draw],
+    shared_raw: list[dict[str, Any]],
+    tmp_path: Path,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    service.import_draws(database, shared_draws[:10], source="official")
+    divisions = [*shared_raw[9]["divisions"][:4], {"prize": 1, "winners": 1}]
+    path = write_json(tmp_path / "other.json", [{**shared_raw[9], "divisions": divisions}])
+    with caplog.at_level(logging.INFO, logger="jinlotto.services.draws"):
+        report = service.import_file(database, path)
+    assert (report.unchanged, report.filled, report.conflicts) == (1, 0, [])
+    assert "draw 10: file reports other prize figures; kept" in caplog.text
+    assert stored(database) == shared_draws[:10]
 
 
 def test_an_invalid_record_writes_nothing_and_names_item_draw_and_field(

@@ -1,8 +1,10 @@
 """CSV draws: the documented header, optional prize columns, errors naming line and field."""
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from jinlotto.domain.draw import Draw, PrizeTier
+from jinlotto.domain.draw import Draw, PrizeTier, make_draw, scheduled_date
 from jinlotto.errors import FileFormatError, InvalidDrawError
 from jinlotto.ingest.csv_format import draws_to_csv, parse_csv
 
@@ -60,3 +62,28 @@ def test_invalid_rows_name_line_draw_and_field(row: str, message: str) -> None:
     with pytest.raises(InvalidDrawError) as caught:
         parse_csv(MINIMAL + row + "\n")
     assert message in caught.value.message
+
+
+counts = st.none() | st.integers(min_value=0, max_value=10**12)
+
+
+@st.composite
+def any_draw(draw: st.DrawFn) -> Draw:
+    draw_no = draw(st.integers(min_value=1, max_value=3000))
+    balls = draw(st.lists(st.integers(1, 45), min_size=7, max_size=7, unique=True))
+    return make_draw(
+        draw_no=draw_no,
+        draw_date=scheduled_date(draw_no),
+        numbers=balls[:6],
+        bonus_no=balls[6],
+        tiers=[PrizeTier(draw(counts), draw(counts)) for _ in range(5)],
+        total_sales=draw(counts),
+        first_auto=draw(counts),
+        first_semi_auto=draw(counts),
+        first_manual=draw(counts),
+    )
+
+
+@given(st.lists(any_draw(), max_size=5))
+def test_any_valid_draws_survive_a_csv_round_trip(draws: list[Draw]) -> None:
+    assert parse_csv(draws_to_csv(draws)) == draws
