@@ -197,3 +197,14 @@ def test_import_reports_progress_to_the_end(database: Database, shared_draws: li
     )
     assert calls[-1] == (1200, 1200)
     assert [done for done, _ in calls] == sorted(done for done, _ in calls)
+
+
+def test_an_import_interrupted_mid_transaction_writes_nothing(
+    database: Database, shared_draws: list[Draw]
+) -> None:
+    def interrupt(done: int, total: int | None) -> None:
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        service.import_draws(database, shared_draws, source="file", progress=interrupt)
+    assert service.status(database).count == 0
