@@ -18,15 +18,18 @@ Trainer = Callable[[History], Any]
 
 
 class _Retrained:
-    """A model re-learned on request and reused in between."""
+    """A model re-learned on request (once per past, however many strategies share it)."""
 
     def __init__(self, train: Trainer) -> None:
         self._train = train
         self._model: Any = None
+        self._trained_on: int | None = None  # newest draw of the past it was learned from
 
     def model(self, past: History, relearn: bool) -> Any:
-        if relearn or self._model is None:
+        newest = past.latest_draw_no
+        if self._model is None or (relearn and newest != self._trained_on):
             self._model = self._train(past)
+            self._trained_on = newest
         return self._model
 
 

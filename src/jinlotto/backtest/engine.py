@@ -14,6 +14,7 @@ from typing import Protocol
 
 import numpy as np
 from numpy.typing import NDArray
+from threadpoolctl import threadpool_limits
 
 from jinlotto.domain.history import History
 from jinlotto.domain.prizes import (
@@ -106,6 +107,20 @@ def walk_forward(
     ``progress`` is called with the number of draws done after each draw.
     """
     draw_nos = evaluated_draws(history, config)
+    # Every fit here is a small dense problem: extra BLAS threads only fight over the cores.
+    with threadpool_limits(limits=1):
+        tallies = _play(history, contestants, config, draw_nos, progress)
+    logger.info("backtest of %d draws x %d strategies done", draw_nos.size, len(contestants))
+    return BacktestResult(config=config, draw_nos=draw_nos, tallies=tallies)
+
+
+def _play(
+    history: History,
+    contestants: Mapping[str, Contestant],
+    config: BacktestConfig,
+    draw_nos: IntArray,
+    progress: Callable[[int], None] | None,
+) -> dict[str, StrategyTally]:
     tallies = {
         name: StrategyTally(match_counts=np.zeros((draw_nos.size, 7), dtype=np.int64))
         for name in contestants
@@ -120,8 +135,7 @@ def walk_forward(
             _score(tallies[name], index, games, history, row)
         if progress is not None:
             progress(index + 1)
-    logger.info("backtest of %d draws x %d strategies done", draw_nos.size, len(contestants))
-    return BacktestResult(config=config, draw_nos=draw_nos, tallies=tallies)
+    return tallies
 
 
 def _score(tally: StrategyTally, index: int, games: IntArray, history: History, row: int) -> None:

@@ -19,6 +19,7 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy.optimize import minimize
 from sklearn.linear_model import PoissonRegressor
+from threadpoolctl import threadpool_limits
 
 from jinlotto.domain.history import History
 from jinlotto.domain.prizes import PRICE_CHANGE_DRAW, game_price, tier_probabilities
@@ -119,6 +120,12 @@ def _mixture(parameters: FloatArray, inputs: FloatArray) -> FloatArray:
 
 def fit_model(history: History) -> PopularityModel:
     """Fit the popularity model on every usable draw of ``history``."""
+    # A thousand rows and 55 columns: BLAS threads cost more than they save (10x on a busy box).
+    with threadpool_limits(limits=1):
+        return _fit(history)
+
+
+def _fit(history: History) -> PopularityModel:
     data = training_data(history)
     if data.draw_nos.size < MIN_DRAWS:
         raise ModelError(
