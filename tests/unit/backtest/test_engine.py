@@ -116,3 +116,24 @@ def test_bad_ranges_and_names_are_refused_with_a_message(shared_history: History
         walk_forward(shared_history, contestants, BacktestConfig(1100, 1101, tickets=0))
     with pytest.raises(NotFoundError, match="available"):
         build_contestants(["uniform", "astrology"], 0)
+
+
+def test_slow_models_relearn_every_k_draws_but_always_read_the_newest_past(
+    shared_history: History,
+) -> None:
+    inner = build_contestants(["popularity"], 0)["popularity"]
+    seen: list[tuple[int, object, list[int]]] = []  # models kept alive: ids stay unique
+
+    def watched(past: History, relearn: bool) -> Player:
+        player = inner(past, relearn)
+        seen.append((len(past), player.model_, player.play_context_.previous.tolist()))
+        return player
+
+    walk_forward(
+        shared_history, {"popularity": watched}, BacktestConfig(1171, 1195, 5, retrain_every=10)
+    )
+    models = [id(model) for _, model, _ in seen]
+    assert len(set(models[0:10])) == len(set(models[10:20])) == len(set(models[20:])) == 1
+    assert len(set(models)) == 3
+    for past_size, _, previous in seen:  # the previous draw is always the one just before t
+        assert previous == shared_history.numbers[past_size - 1].tolist()
