@@ -109,3 +109,23 @@ def test_backtest_of_popularity_matches_like_chance(shared_history: History) -> 
     difference = figures["popularity"]["difference_from_uniform"]["ci95"]
     assert difference[0] <= 0 <= difference[1]
     assert figures["popularity"]["p_value"] > 0.01
+
+
+def test_recommendations_carry_popularity_figures_and_respect_filters(
+    shared_history: History,
+) -> None:
+    from jinlotto.strategies.filters import Filters
+
+    strategy = registry.create("popularity", random_state=0).fit(shared_history)
+    plain = strategy.recommend(5, np.random.default_rng(3))
+    for game in plain.games:
+        figures = game.analysis["popularity"]
+        assert figures["popularity_index"] < 1.0
+        assert set(figures["expected_cowinners"]) == {"1", "2", "3"}
+        assert figures["expected_prize_per_1000"] < figures["ticket_price_per_1000"]
+    fixed = strategy.recommend(5, np.random.default_rng(3), Filters(fixed=(7,), excluded=(1, 2)))
+    assert fixed.relaxation_stage == 0
+    for game in fixed.games:
+        assert 7 in game.numbers and not {1, 2} & set(game.numbers)
+    indexes = [game.analysis["popularity"]["popularity_index"] for game in fixed.games]
+    assert np.mean(indexes) < 0.97  # still chosen among candidates with the fixed number
