@@ -51,6 +51,7 @@ class Settings(BaseSettings):
     cookie_secure: bool = False
     slack_webhook_url: SecretStr | None = None
     feedback_per_hour: int = Field(default=5, ge=1)
+    recommendation_cache_size: int = Field(default=4096, ge=0)
 
     @field_validator("database_url")
     @classmethod

@@ -11,6 +11,7 @@ from starlette.concurrency import run_in_threadpool
 from jinlotto import __version__
 from jinlotto.api.errors import install_error_handlers
 from jinlotto.api.metrics import MetricsMiddleware, ServiceStateCollector
+from jinlotto.api.probe import HealthProbe
 from jinlotto.api.routes import routers
 from jinlotto.api.state import ServiceState
 from jinlotto.config import Settings
@@ -19,6 +20,7 @@ from jinlotto.db.repositories import draws as draw_repo
 from jinlotto.services import notify
 from jinlotto.services.engine import NO_DATA_MESSAGE, EngineCache
 from jinlotto.services.models import active_model_name
+from jinlotto.services.recommend import RecommendationCache
 from jinlotto.services.tickets import KST
 
 logger = logging.getLogger(__name__)
@@ -60,6 +62,8 @@ def _start(settings: Settings) -> ServiceState:
         database=database,
         engine=engine,
         metrics_state=ServiceStateCollector(lambda: _metrics_state(database)),
+        recommendations=RecommendationCache(settings.recommendation_cache_size),
+        health=HealthProbe(database),
     )
     with database.sessions() as session:
         count, _, latest, _ = draw_repo.summary(session)

@@ -4,6 +4,7 @@ import hmac
 import re
 import secrets
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, Request, Response
@@ -20,7 +21,7 @@ _VISITOR_KEY = re.compile(r"[A-Za-z0-9_-]{32}")
 COOKIE_MAX_AGE = 365 * 24 * 3600
 
 
-def get_state(request: Request) -> ServiceState:
+async def get_state(request: Request) -> ServiceState:
     """What the lifespan built for this application."""
     state: ServiceState = request.app.state.service
     return state
@@ -29,12 +30,12 @@ def get_state(request: Request) -> ServiceState:
 StateDep = Annotated[ServiceState, Depends(get_state)]
 
 
-def get_settings(state: StateDep) -> Settings:
+async def get_settings(state: StateDep) -> Settings:
     """The application's settings."""
     return state.settings
 
 
-def get_database(state: StateDep) -> Database:
+async def get_database(state: StateDep) -> Database:
     """The application's database handle."""
     return state.database
 
@@ -50,14 +51,22 @@ DatabaseDep = Annotated[Database, Depends(get_database)]
 SessionDep = Annotated[Session, Depends(get_session)]
 
 
-def get_visitor(request: Request, response: Response, settings: SettingsDep) -> str:
-    """The visitor's key from the ``jl_uid`` cookie; a missing or malformed one gets a new key.
+@dataclass(frozen=True, slots=True)
+class Visitor:
+    """The visitor's opaque key, and whether it was minted for this request."""
+
+    key: str
+    is_new: bool
+
+
+async def get_visitor(request: Request, response: Response, settings: SettingsDep) -> Visitor:
+    """The visitor from the ``jl_uid`` cookie; a missing or malformed one gets a new key.
 
     The key is only ever compared as a bound query parameter, never put into a path or SQL text.
     """
     current = request.cookies.get(VISITOR_COOKIE, "")
     if _VISITOR_KEY.fullmatch(current):
-        return current
+        return Visitor(current, is_new=False)
     key = secrets.token_urlsafe(VISITOR_KEY_BYTES)
     response.set_cookie(
         VISITOR_COOKIE,
@@ -67,13 +76,13 @@ def get_visitor(request: Request, response: Response, settings: SettingsDep) -> 
         samesite="lax",
         secure=settings.cookie_secure,
     )
-    return key
+    return Visitor(key, is_new=True)
 
 
-VisitorDep = Annotated[str, Depends(get_visitor)]
+VisitorDep = Annotated[Visitor, Depends(get_visitor)]
 
 
-def require_admin(request: Request, settings: SettingsDep) -> None:
+async def require_admin(request: Request, settings: SettingsDep) -> None:
     """Admin endpoints: 404 while no ``ADMIN_TOKEN`` is set, 401 without the right bearer token."""
     if settings.admin_token is None or not settings.admin_token.get_secret_value():
         raise NotFoundError("not found")

@@ -3,10 +3,12 @@
 from dataclasses import dataclass, field
 
 from jinlotto.api.metrics import ServiceStateCollector
+from jinlotto.api.probe import HealthProbe
 from jinlotto.config import Settings
 from jinlotto.db.database import Database
 from jinlotto.services.analysis import AnalysisCache
 from jinlotto.services.engine import EngineCache
+from jinlotto.services.recommend import RecommendationCache
 
 
 @dataclass
@@ -17,4 +19,6 @@ class ServiceState:
     database: Database
     engine: EngineCache
     metrics_state: ServiceStateCollector
+    recommendations: RecommendationCache
+    health: HealthProbe
     analysis: AnalysisCache = field(default_factory=AnalysisCache)

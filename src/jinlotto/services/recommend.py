@@ -8,11 +8,14 @@ same transaction, so two simultaneous first requests store one row and both answ
 
 import hashlib
 import logging
-from dataclasses import dataclass, field
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from typing import Any
 
 import numpy as np
+from sqlalchemy.orm import Session
 
 from jinlotto.db.database import Database
 from jinlotto.db.models import RecommendationRecord
@@ -63,31 +66,99 @@ def seed_for(visitor_key: str, day: date, options_key: str) -> int:
     return int.from_bytes(digest[:8], "big")
 
 
+@dataclass(frozen=True, slots=True)
+class DailyKey:
+    """What a stored recommendation is unique on."""
+
+    visitor_key: str
+    kst_date: date
+    options_key: str
+
+
+def daily_key(visitor_key: str, options: RecommendOptions, now: datetime) -> DailyKey:
+    """The storage key of a visitor's games for the KST day of ``now`` and these options."""
+    return DailyKey(visitor_key, kst_date(now), options.key())
+
+
+class RecommendationCache:
+    """Stored recommendations this process has already read, least recently used first out.
+
+    A stored row never changes, so a copy of it stays right: a repeat visitor is answered
+    without a database round trip, and every process still answers with the stored games.
+    """
+
+    def __init__(self, size: int) -> None:
+        self._size = size
+        self._lock = threading.Lock()
+        self._items: OrderedDict[DailyKey, DailyRecommendation] = OrderedDict()
+
+    def get(self, key: DailyKey) -> DailyRecommendation | None:
+        """The cached recommendation for ``key``, if any."""
+        with self._lock:
+            found = self._items.get(key)
+            if found is not None:
+                self._items.move_to_end(key)
+            return found
+
+    def put(self, key: DailyKey, value: DailyRecommendation) -> None:
+        """Remember a recommendation read from or written to storage."""
+        if self._size <= 0:
+            return
+        with self._lock:
+            self._items[key] = replace(value, generated_now=False)
+            self._items.move_to_end(key)
+            while len(self._items) > self._size:
+                self._items.popitem(last=False)
+
+
 def daily_recommendation(
     database: Database,
     engine: EngineCache,
     *,
-    visitor_key: str,
+    key: DailyKey,
     options: RecommendOptions,
     now: datetime | None = None,
+    new_visitor: bool = False,
 ) -> DailyRecommendation:
-    """The visitor's stored games for today and these options, generating them on first ask."""
+    """The visitor's stored games for ``key``, generating and storing them on the first ask.
+
+    ``new_visitor`` (a key minted for this request) skips the lookup that cannot find anything.
+    """
     now = now or datetime.now(UTC)
-    day, options_key = kst_date(now), options.key()
-    with database.sessions() as session:
-        stored = repo.find(session, visitor_key=visitor_key, kst_date=day, options_key=options_key)
-    if stored is not None:
-        return _from_record(stored, generated_now=False)
-    rng = np.random.default_rng(seed_for(visitor_key, day, options_key))
+    where = {
+        "visitor_key": key.visitor_key,
+        "kst_date": key.kst_date,
+        "options_key": key.options_key,
+    }
+    if not new_visitor:
+        with database.sessions() as session:
+            stored = _find(session, key)
+        if stored is not None:
+            return _from_record(stored, generated_now=False)
+    rng = np.random.default_rng(seed_for(key.visitor_key, key.kst_date, key.options_key))
     generated = engine.generate(options.strategy, options.filters, GAMES_PER_DAY, rng)
+    values = _row_values(generated, now)
     with database.transaction() as session:
-        row = {"visitor_key": visitor_key, "kst_date": day, "options_key": options_key}
-        repo.insert_if_absent(session, row | _row_values(generated, now))
-        stored = repo.find(session, visitor_key=visitor_key, kst_date=day, options_key=options_key)
-    if stored is None:  # the row was inserted or already existed: it must be readable now
-        raise RuntimeError("stored recommendation vanished")
-    mine = stored.created_at == now and stored.strategy == generated.strategy
-    return _from_record(stored, generated_now=mine)
+        if repo.insert_if_absent(session, where | values):
+            return DailyRecommendation(
+                games=generated.games,
+                strategy=generated.strategy,
+                model_version=generated.model_version,
+                generated_for=key.kst_date,
+                draw_no=values["draw_no"],
+                relaxed=generated.relaxed,
+                generated_now=True,
+            )
+        stored = _find(session, key)  # another request stored it first: use theirs
+    if stored is None:
+        raise RuntimeError("a stored recommendation could not be read back")
+    return _from_record(stored, generated_now=False)
+
+
+def _find(session: Session, key: DailyKey) -> RecommendationRecord | None:
+    return repo.find(
+        session, visitor_key=key.visitor_key, kst_date=key.kst_date, options_key=key.options_key
+    )
 
 
 def _row_values(generated: Generated, now: datetime) -> dict[str, Any]:

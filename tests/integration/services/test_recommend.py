@@ -12,7 +12,12 @@ from jinlotto.db.models import RecommendationRecord
 from jinlotto.domain.draw import Draw
 from jinlotto.services.draws import import_draws
 from jinlotto.services.engine import EngineCache, Generated
-from jinlotto.services.recommend import RecommendOptions, daily_recommendation, kst_date
+from jinlotto.services.recommend import (
+    RecommendOptions,
+    daily_key,
+    daily_recommendation,
+    kst_date,
+)
 from jinlotto.strategies.filters import Filters
 
 VISITOR = "v" * 32
@@ -40,8 +45,9 @@ def test_concurrent_first_requests_share_one_stored_row(
     now = datetime.now(UTC)
 
     def ask(engine: EngineCache) -> list[list[int]]:
+        options = RecommendOptions()
         daily = daily_recommendation(
-            database, engine, visitor_key=VISITOR, options=RecommendOptions(), now=now
+            database, engine, key=daily_key(VISITOR, options, now), options=options, now=now
         )
         return [game["numbers"] for game in daily.games]
 
@@ -61,11 +67,12 @@ def test_a_new_kst_day_gives_new_games(
     # 14:59 UTC is 23:59 KST; a minute later it is the next Korean day.
     before = datetime(2026, 3, 2, 14, 59, tzinfo=UTC)
     after = before + timedelta(minutes=1)
+    options = RecommendOptions()
     first = daily_recommendation(
-        database, engine, visitor_key=VISITOR, options=RecommendOptions(), now=before
+        database, engine, key=daily_key(VISITOR, options, before), options=options, now=before
     )
     second = daily_recommendation(
-        database, engine, visitor_key=VISITOR, options=RecommendOptions(), now=after
+        database, engine, key=daily_key(VISITOR, options, after), options=options, now=after
     )
     assert (kst_date(before).day, kst_date(after).day) == (2, 3)
     assert first.generated_for != second.generated_for

@@ -21,7 +21,7 @@ def send_feedback(
     """Store a message (1-2,000 characters); it is forwarded to Slack when configured."""
     with database.transaction() as session:
         record = feedback.submit(
-            session, settings, visitor_key=visitor, message=body.message, now=datetime.now(UTC)
+            session, settings, visitor_key=visitor.key, message=body.message, now=datetime.now(UTC)
         )
     sent = notify.send_slack(settings, f"JinLotto feedback:\n{body.message}")
     return FeedbackResponse(id=record.id, sent_to_slack=sent)

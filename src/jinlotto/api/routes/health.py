@@ -1,49 +1,38 @@
 """Liveness and readiness, a trivial version endpoint, and Prometheus metrics."""
 
 from fastapi import APIRouter, Response
-from sqlalchemy.exc import SQLAlchemyError
+from starlette.concurrency import run_in_threadpool
 
 from jinlotto import __version__
 from jinlotto.api import metrics
 from jinlotto.api.deps import StateDep
 from jinlotto.api.schemas import HealthResponse
-from jinlotto.db.repositories import draws as draw_repo
 from jinlotto.services.engine import NO_DATA_MESSAGE
-from jinlotto.services.models import active_model_name
 
 router = APIRouter(tags=["health"])
 
 
 @router.get("/api/health")
-def health(state: StateDep, response: Response) -> HealthResponse:
+async def health(state: StateDep, response: Response) -> HealthResponse:
     """Database reachable, draws stored, active model; 503 when the database is unreachable."""
-    try:
-        with state.database.sessions() as session:
-            count, _, latest, _ = draw_repo.summary(session)
-            model = active_model_name(session)
-    except SQLAlchemyError:
+    facts = state.health.cached()
+    if facts is None:
+        facts = await run_in_threadpool(state.health.refresh)
+    if not facts.reachable:
         response.status_code = 503
-        return HealthResponse(
-            status="unavailable",
-            database=False,
-            draws=None,
-            latest_draw_no=None,
-            active_model=None,
-            ml_enabled=state.settings.enable_ml,
-        )
     return HealthResponse(
-        status="ok",
-        database=True,
-        draws=count,
-        latest_draw_no=latest,
-        active_model=model,
+        status="ok" if facts.reachable else "unavailable",
+        database=facts.reachable,
+        draws=facts.draws,
+        latest_draw_no=facts.latest_draw_no,
+        active_model=facts.active_model,
         ml_enabled=state.settings.enable_ml,
-        hint=None if count else NO_DATA_MESSAGE,
+        hint=NO_DATA_MESSAGE if facts.reachable and not facts.draws else None,
     )
 
 
 @router.get("/api/version")
-def version() -> dict[str, str]:
+async def version() -> dict[str, str]:
     """The running version (no I/O)."""
     return {"version": __version__}
 

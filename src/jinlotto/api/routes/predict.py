@@ -1,11 +1,19 @@
 """Daily fixed number recommendations."""
 
+from datetime import UTC, datetime
+
 from fastapi import APIRouter
+from starlette.concurrency import run_in_threadpool
 
 from jinlotto.api.deps import SettingsDep, StateDep, VisitorDep
 from jinlotto.api.metrics import RECOMMENDATIONS
 from jinlotto.api.schemas import PredictRequest, PredictResponse
-from jinlotto.services.recommend import DailyRecommendation, RecommendOptions, daily_recommendation
+from jinlotto.services.recommend import (
+    DailyRecommendation,
+    RecommendOptions,
+    daily_key,
+    daily_recommendation,
+)
 from jinlotto.strategies.filters import Filters
 
 router = APIRouter(prefix="/api", tags=["recommendations"])
@@ -17,14 +25,25 @@ HONEST_LINES = [
 
 
 @router.post("/predict")
-def predict(
+async def predict(
     body: PredictRequest, state: StateDep, settings: SettingsDep, visitor: VisitorDep
 ) -> PredictResponse:
     """Today's games for this visitor (the same all day for the same options)."""
     filters = Filters.from_mapping(body.filters)
     filters.validate()
     options = RecommendOptions(strategy=body.strategy, filters=filters)
-    daily = daily_recommendation(state.database, state.engine, visitor_key=visitor, options=options)
+    key = daily_key(visitor.key, options, datetime.now(UTC))
+    daily = state.recommendations.get(key)
+    if daily is None:  # read or generate off the event loop; the answer is then cached
+        daily = await run_in_threadpool(
+            daily_recommendation,
+            state.database,
+            state.engine,
+            key=key,
+            options=options,
+            new_visitor=visitor.is_new,
+        )
+        state.recommendations.put(key, daily)
     RECOMMENDATIONS.labels(daily.strategy, "generated" if daily.generated_now else "stored").inc()
     games = daily.games[: body.num_sets]
     return PredictResponse(

@@ -22,15 +22,17 @@ def find(
     return session.scalars(query).first()
 
 
-def insert_if_absent(session: Session, values: dict[str, Any]) -> None:
-    """Insert a row unless one exists for its (visitor, day, options); the first one wins.
+def insert_if_absent(session: Session, values: dict[str, Any]) -> bool:
+    """Insert a row unless one exists for its (visitor, day, options); whether it was inserted.
 
     ``ON CONFLICT DO NOTHING`` makes a concurrent second insert wait for the first and then do
     nothing, on PostgreSQL and SQLite alike, so no caller ever sees a unique-violation error.
     """
     dialect = sqlite if session.get_bind().dialect.name == "sqlite" else postgresql
-    session.execute(
+    inserted = session.execute(
         dialect.insert(RecommendationRecord)
         .values(**values)
         .on_conflict_do_nothing(index_elements=["visitor_key", "kst_date", "options_key"])
+        .returning(RecommendationRecord.id)
     )
+    return inserted.scalar_one_or_none() is not None
