@@ -134,4 +134,9 @@ def _summary(strategies: dict[str, dict[str, Any]]) -> list[str]:
         )
     else:
         lines.append("No strategy matched more numbers than chance would.")
+    chance = next(iter(strategies.values()))["chance_return_per_1000"]
+    lines.append(
+        "Returns per 1,000 KRW swing with a few rare wins; by chance these draws return about "
+        f"{chance:.0f} KRW per 1,000 KRW spent, whatever numbers are played."
+    )
     return lines

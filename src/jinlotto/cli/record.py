@@ -89,16 +89,30 @@ def _print_backtest(report: dict[str, Any]) -> None:
             name,
             f"{figures['mean_matches']:.3f}",
             "-" if low is None else f"{low:.3f}-{high:.3f}",
-            "-" if difference is None else f"{difference['mean']:+.3f}",
+            _difference(difference),
             "-" if figures["p_value"] is None else f"{figures['p_value']:.3f}",
             " ".join(str(ranks[str(rank)]) for rank in range(1, 6)),
-            f"{figures['return_per_1000']:.0f} (chance {figures['chance_return_per_1000']:.0f})",
+            f"{figures['return_per_1000']:.0f} ({figures['chance_return_per_1000']:.0f})",
         )
     console.print(table)
-    console.print("Chance: 0.800 matches per game.", highlight=False)
+    expected = next(iter(report["strategies"].values()))["expected_rank_counts"]
+    console.print(
+        "Chance: 0.800 matches per game; ranks 1-5 expected "
+        + " ".join(f"{expected[str(rank)]:.2g}" for rank in range(1, 6))
+        + "; return / 1000 KRW by chance at the same draws in brackets.",
+        highlight=False,
+    )
     for line in report["summary"]:
         console.print(line, markup=False, highlight=False)
     console.print(report["note"], markup=False, highlight=False)
+
+
+def _difference(difference: dict[str, Any] | None) -> str:
+    if difference is None:
+        return "-"
+    low, high = difference["ci95"]
+    interval = "" if low is None else f" ({low:+.3f} to {high:+.3f})"
+    return f"{difference['mean']:+.3f}{interval}"
 
 
 def audit(as_json: JsonFlag = False) -> None:

@@ -89,7 +89,8 @@ def test_report_holds_every_figure_of_the_issue(shared_history: History) -> None
         else:
             difference = figures["difference_from_uniform"]
             assert difference["ci95"][0] < difference["mean"] < difference["ci95"][1]
-    assert len(report["summary"]) == 3  # a reading per strategy and a conclusion
+    assert len(report["summary"]) == 4  # a reading per strategy, a conclusion, returns
+    assert "No strategy matched more numbers than chance would." in report["summary"]
 
 
 def test_scoring_uses_real_prizes_and_the_price_of_the_time(shared_history: History) -> None:
