@@ -4,6 +4,8 @@ from math import comb
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from jinlotto.backtest.metrics import (
     MeanInterval,
@@ -102,3 +104,28 @@ def test_look_ahead_is_flagged_only_far_above_chance() -> None:
     assert looks_like_look_ahead(MeanInterval(6.0, 6.0, 6.0, 0.0))
     assert looks_like_look_ahead(MeanInterval(1.2, 1.1, 1.3, 0.05))
     assert not looks_like_look_ahead(MeanInterval(0.83, 0.79, 0.87, 0.02))
+
+
+@given(st.lists(st.floats(min_value=0.0, max_value=50.0), min_size=2, max_size=12))
+def test_pooled_cells_partition_in_order_and_each_expects_five(expected: list[float]) -> None:
+    groups = pooled_cells(np.array(expected))
+    assert [cell for group in groups for cell in group] == list(range(len(expected)))
+    if sum(expected) >= 5:
+        assert all(sum(expected[cell] for cell in group) >= 5 for group in groups)
+
+
+@given(
+    st.integers(min_value=1, max_value=1200),
+    st.lists(st.integers(min_value=-1, max_value=10**10), min_size=5, max_size=5),
+    st.lists(st.integers(min_value=-1, max_value=10**7), min_size=5, max_size=5),
+    st.integers(min_value=-1, max_value=10**11),
+)
+def test_prizes_are_never_negative_and_follow_the_fixed_tiers(
+    draw_no: int, prizes: list[int], winners: list[int], sales: int
+) -> None:
+    amounts = prizes_by_rank(draw_no, np.array(prizes), np.array(winners), sales)
+    assert amounts[0] == 0
+    assert (amounts >= 0).all()
+    assert amounts[5] == (10_000 if draw_no < 88 else 5_000)
+    if draw_no >= 401:
+        assert amounts[4] == 50_000
