@@ -9,6 +9,7 @@ from typing import Annotated, Any
 import typer
 
 from jinlotto.cli.common import console, console_err, open_database, print_json, settings
+from jinlotto.errors import InvalidTicketError
 
 JsonFlag = Annotated[bool, typer.Option("--json", help="Print one JSON object, no progress bar.")]
 
@@ -139,18 +140,28 @@ def audit(as_json: JsonFlag = False) -> None:
 
 
 def popularity(
-    game: Annotated[str, typer.Argument(help='Six numbers, e.g. "1,2,3,4,5,6".')],
+    game: Annotated[
+        str | None, typer.Argument(help='Six numbers, e.g. "1,2,3,4,5,6".', show_default=False)
+    ] = None,
+    validate: Annotated[
+        bool, typer.Option("--validate", help="Instead, check the model on the newest 20 % draws.")
+    ] = False,
     as_json: JsonFlag = False,
 ) -> None:
     """How many others pick a game, and what it is worth if it wins."""
     from jinlotto.services import record
 
-    numbers = record.parse_game(game)
+    if game is None and not validate:
+        raise InvalidTicketError('give a game such as "1,2,3,4,5,6", or --validate')
+    numbers = record.parse_game(game) if game is not None else []
     database = open_database()
     try:
         history = record.stored_history(database)
     finally:
         database.close()
+    if validate:
+        _print_validation(record.popularity_validation(history), as_json=as_json)
+        return
     score = record.popularity_scorer.score(history, numbers)
     if as_json:
         print_json(score)
@@ -177,6 +188,37 @@ def popularity(
             markup=False,
         )
     console.print(score["note"], markup=False, highlight=False)
+
+
+def _print_validation(result: dict[str, Any], *, as_json: bool) -> None:
+    if as_json:
+        print_json(result)
+        return
+    first, last = result["held_out"]
+    console.print(
+        f"Fitted on draws through {result['trained_through']}, judged on {first}-{last} "
+        f"({result['held_out_draws']} draws)",
+        highlight=False,
+    )
+    for tier, figures in result["tiers"].items():
+        console.print(
+            f"tier {tier}: R2 of log winner ratio {figures['r2_log_ratio']:.3f}, "
+            f"deviance explained {figures['deviance_explained']:.3f}",
+            highlight=False,
+        )
+    jackpot = result["first_prize"]
+    for group in jackpot["groups"]:
+        console.print(
+            f"1st prize, predicted ratio {group['mean_predicted_ratio']:.2f}: "
+            f"predicted {group['predicted_winners']:.0f} winners, "
+            f"observed {group['observed_winners']}",
+            highlight=False,
+        )
+    console.print(
+        f"1st-prize dispersion: {jackpot['dispersion_uniform_play']:.2f} under uniform play, "
+        f"{jackpot['dispersion_model']:.2f} under the model (1 = Poisson)",
+        highlight=False,
+    )
 
 
 def register(app: typer.Typer) -> None:

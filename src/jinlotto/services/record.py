@@ -111,6 +111,13 @@ def randomness_audit(history: History) -> dict[str, Any]:
     return audit(history)
 
 
+def popularity_validation(history: History) -> dict[str, Any]:
+    """Held-out figures of the popularity model (see its validation module)."""
+    from jinlotto.strategies.popularity.validation import validate
+
+    return validate(history)
+
+
 def parse_game(text: str) -> list[int]:
     """Six distinct numbers 1-45 from text such as ``"1,2,3,4,5,6"``, ascending."""
     parts = [part for part in _SEPARATORS.split(text.strip()) if part]

@@ -129,3 +129,15 @@ def test_empty_database_says_how_to_load_draws(run: Any) -> None:
     done = run("audit")
     assert done.returncode == 1
     assert "jinlotto data import" in done.stderr
+
+
+def test_popularity_validation_reports_held_out_figures(run: Any, loaded: Database) -> None:
+    done = run("popularity", "--validate", "--json")
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout)
+    assert result["held_out"][1] == 1200
+    assert result["tiers"]["5"]["r2_log_ratio"] >= 0.6
+    assert len(result["first_prize"]["groups"]) == 4
+    missing = run("popularity")
+    assert missing.returncode == 1
+    assert "--validate" in missing.stderr
