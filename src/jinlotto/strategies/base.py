@@ -27,8 +27,10 @@ from jinlotto.strategies.filters import FilterContext, Filters
 IntArray = NDArray[np.int64]
 FloatArray = NDArray[np.float64]
 
-BATCH_SIZE = 256  # candidate games drawn per try
-MAX_TRIES = 25  # tries per relaxation stage before moving to the next one
+# Candidates per try start small (a few games rarely need more) and double on every try that
+# comes up short, so strict filters get tens of thousands of candidates before relaxing.
+FIRST_BATCH, LARGEST_BATCH = 64, 8192
+MAX_TRIES = 12  # tries per relaxation stage before moving to the next one
 TOP_CANDIDATES = 8  # "top candidates" for the consensus ratio
 STAGE_DIVERSITY, STAGE_SHAPE, STAGE_UNWEIGHTED = 1, 2, 3
 
@@ -162,7 +164,7 @@ class Strategy(ABC):
     def _search(
         self, found: IntArray, n: int, rng: np.random.Generator, filters: Filters, stage: int
     ) -> IntArray:
-        batch = max(BATCH_SIZE, 2 * n)
+        batch, largest = max(FIRST_BATCH, 4 * n), max(LARGEST_BATCH, 8 * n)
         for _ in range(MAX_TRIES):
             candidates = self._candidates(batch, rng, filters, stage)
             keep = filters.mask(candidates, self.context_, shape=stage < STAGE_SHAPE)
@@ -171,6 +173,7 @@ class Strategy(ABC):
             found = _distinct(np.concatenate([found, candidates[keep]]))
             if found.shape[0] >= n:
                 break
+            batch = min(2 * batch, largest)
         return found
 
     def _candidates(

@@ -21,6 +21,7 @@ from sklearn.ensemble import HistGradientBoostingClassifier, RandomForestClassif
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
+from threadpoolctl import threadpool_limits
 
 from jinlotto.domain import combos
 from jinlotto.domain.history import History
@@ -81,7 +82,8 @@ class PositionModels:
         if len(history) < MIN_DRAWS:
             raise ModelError(f"the ml strategy needs at least {MIN_DRAWS} draws")
         row = latest_features(history, self.window)
-        return np.vstack([probabilities_45(model, row) for model in self.classifiers])
+        with threadpool_limits(limits=1):
+            return np.vstack([probabilities_45(model, row) for model in self.classifiers])
 
 
 def fit_classifiers(
@@ -91,12 +93,14 @@ def fit_classifiers(
     params: dict[str, Any],
     random_state: int | None,
 ) -> list[Any]:
-    """One fitted classifier per sorted position."""
-    models = []
+    """One fitted classifier per sorted position.
+
+    Fitting runs on one thread: the data are small, and OpenMP threads spinning on a busy
+    2-core machine made gradient boosting 50 times slower.
+    """
     template = make_classifier(estimator, params, random_state)
-    for position in range(6):
-        models.append(clone(template).fit(features, targets[:, position]))
-    return models
+    with threadpool_limits(limits=1):
+        return [clone(template).fit(features, targets[:, position]) for position in range(6)]
 
 
 def train_position_models(
