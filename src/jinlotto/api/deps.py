@@ -59,7 +59,7 @@ class Visitor:
     is_new: bool
 
 
-async def get_visitor(request: Request, response: Response, settings: SettingsDep) -> Visitor:
+def read_visitor(request: Request) -> Visitor:
     """The visitor from the ``jl_uid`` cookie; a missing or malformed one gets a new key.
 
     The key is only ever compared as a bound query parameter, never put into a path or SQL text.
@@ -67,16 +67,28 @@ async def get_visitor(request: Request, response: Response, settings: SettingsDe
     current = request.cookies.get(VISITOR_COOKIE, "")
     if _VISITOR_KEY.fullmatch(current):
         return Visitor(current, is_new=False)
-    key = secrets.token_urlsafe(VISITOR_KEY_BYTES)
+    return Visitor(secrets.token_urlsafe(VISITOR_KEY_BYTES), is_new=True)
+
+
+def set_visitor_cookie(response: Response, visitor: Visitor, settings: Settings) -> None:
+    """Send a newly minted key back: HttpOnly, SameSite=Lax, Secure when configured, one year."""
+    if not visitor.is_new:
+        return
     response.set_cookie(
         VISITOR_COOKIE,
-        key,
+        visitor.key,
         max_age=COOKIE_MAX_AGE,
         httponly=True,
         samesite="lax",
         secure=settings.cookie_secure,
     )
-    return Visitor(key, is_new=True)
+
+
+async def get_visitor(request: Request, response: Response, settings: SettingsDep) -> Visitor:
+    """The visitor (see :func:`read_visitor`), its cookie set on the response when new."""
+    visitor = read_visitor(request)
+    set_visitor_cookie(response, visitor, settings)
+    return visitor
 
 
 VisitorDep = Annotated[Visitor, Depends(get_visitor)]

@@ -8,6 +8,7 @@ across processes). ``ENABLE_ML=false`` never imports the ML modules at all.
 
 import logging
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
@@ -37,6 +38,8 @@ NO_DATA_MESSAGE = (
     "no draws are stored yet; load them with `jinlotto data import PATH` or `jinlotto data update`"
 )
 HistoryVersion = tuple[int, int | None]
+# How stale the cached draw count and active model may be: a new draw or model shows within it.
+STATE_REFRESH_SECONDS = 1.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,7 +57,11 @@ class EngineCache:
     """History, fitted strategies and the loaded model of one process (thread-safe)."""
 
     def __init__(
-        self, settings: Settings, database: Database, alert: Callable[[str], object]
+        self,
+        settings: Settings,
+        database: Database,
+        alert: Callable[[str], object],
+        refresh_seconds: float = STATE_REFRESH_SECONDS,
     ) -> None:
         self.settings = settings
         self.database = database
@@ -65,16 +72,30 @@ class EngineCache:
         self._fitted: dict[str, Strategy] = {}
         self._model: tuple[str, str, Strategy] | None = None  # (model, strategy name, fitted)
         self.training: threading.Thread | None = None
+        self.refresh_seconds = refresh_seconds
+        self._checked_at = -float("inf")
+        self._state: tuple[HistoryVersion, str | None] = ((0, None), None)
+        self._unusable: str | None = None  # an active model whose file failed to load
 
     def default_strategy(self) -> str:
         """``unified`` while ML is enabled, ``statistical`` otherwise."""
         return "unified" if self.settings.enable_ml else FALLBACK_STRATEGY
 
+    def _database_state(self) -> tuple[HistoryVersion, str | None]:
+        """Draw count, newest draw and active model, asked at most every ``refresh_seconds``."""
+        with self._lock:
+            if time.monotonic() - self._checked_at < self.refresh_seconds:
+                return self._state
+            with self.database.sessions() as session:
+                count, _, latest, _ = draw_repo.summary(session)
+                active = active_model_name(session) if self.settings.enable_ml else None
+            self._state = ((count, latest), active)
+            self._checked_at = time.monotonic()
+            return self._state
+
     def history(self) -> History:
-        """The stored history, reloaded when a draw was added since the last call."""
-        with self.database.sessions() as session:
-            count, _, latest, _ = draw_repo.summary(session)
-        version = (count, latest)
+        """The stored history, reloaded when a draw was added (seen within ``refresh_seconds``)."""
+        version, _ = self._database_state()
         with self._lock:
             if self._history is None or version != self._version:
                 self._history = load_history(self.database)
@@ -129,19 +150,21 @@ class EngineCache:
             return strategy
 
     def _model_strategy(self, name: str, history: History) -> tuple[Strategy, str] | None:
-        with self.database.sessions() as session:
-            active = active_model_name(session)
+        _, active = self._database_state()
         if active is None:
             self.start_training()
             return None
         with self._lock:
             if self._model is not None and self._model[:2] == (active, name):
                 return self._model[2], active
+            if active == self._unusable:  # already logged and alerted once
+                return None
             try:
                 strategy = models.load_strategy(
                     self.settings, active, history, "ml" if name == "ml" else "unified"
                 )
             except ModelError as error:
+                self._unusable = active
                 logger.error("model %s unusable, answering statistical: %s", active, error.message)
                 self._alert(
                     f"JinLotto: model {active} unusable ({error.message}); serving statistical"

@@ -75,9 +75,9 @@ class DailyKey:
     options_key: str
 
 
-def daily_key(visitor_key: str, options: RecommendOptions, now: datetime) -> DailyKey:
+def daily_key(visitor_key: str, options_key: str, now: datetime) -> DailyKey:
     """The storage key of a visitor's games for the KST day of ``now`` and these options."""
-    return DailyKey(visitor_key, kst_date(now), options.key())
+    return DailyKey(visitor_key, kst_date(now), options_key)
 
 
 class RecommendationCache:

@@ -1,11 +1,14 @@
 """History statistics over real draws, refreshed when a new draw is stored."""
 
+import time
+
 from fastapi.testclient import TestClient
 from tests.integration.api.conftest import ClientFactory
 
 from jinlotto.db.database import Database
 from jinlotto.domain.draw import Draw
 from jinlotto.services.draws import import_draws
+from jinlotto.services.engine import STATE_REFRESH_SECONDS
 
 
 def test_statistics_of_draws_1_to_1200(client: TestClient) -> None:
@@ -31,6 +34,7 @@ def test_statistics_follow_a_new_draw(
     with make_client() as client:
         before = client.get("/api/analysis/statistical").json()
         import_draws(database, shared_draws[1199:], source="test")
+        time.sleep(STATE_REFRESH_SECONDS + 0.1)  # each process re-checks the draws once a second
         after = client.get("/api/analysis/statistical").json()
     assert (before["latest_draw_no"], after["latest_draw_no"]) == (1199, 1200)
     assert after["gaps"]["32"] == 0

@@ -47,7 +47,7 @@ def test_concurrent_first_requests_share_one_stored_row(
     def ask(engine: EngineCache) -> list[list[int]]:
         options = RecommendOptions()
         daily = daily_recommendation(
-            database, engine, key=daily_key(VISITOR, options, now), options=options, now=now
+            database, engine, key=daily_key(VISITOR, options.key(), now), options=options, now=now
         )
         return [game["numbers"] for game in daily.games]
 
@@ -69,10 +69,10 @@ def test_a_new_kst_day_gives_new_games(
     after = before + timedelta(minutes=1)
     options = RecommendOptions()
     first = daily_recommendation(
-        database, engine, key=daily_key(VISITOR, options, before), options=options, now=before
+        database, engine, key=daily_key(VISITOR, options.key(), before), options=options, now=before
     )
     second = daily_recommendation(
-        database, engine, key=daily_key(VISITOR, options, after), options=options, now=after
+        database, engine, key=daily_key(VISITOR, options.key(), after), options=options, now=after
     )
     assert (kst_date(before).day, kst_date(after).day) == (2, 3)
     assert first.generated_for != second.generated_for

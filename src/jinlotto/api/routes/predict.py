@@ -1,13 +1,17 @@
 """Daily fixed number recommendations."""
 
+import json
 from datetime import UTC, datetime
+from functools import lru_cache
+from typing import Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request, Response
 from starlette.concurrency import run_in_threadpool
 
-from jinlotto.api.deps import SettingsDep, StateDep, VisitorDep
+from jinlotto.api.deps import read_visitor, set_visitor_cookie
 from jinlotto.api.metrics import RECOMMENDATIONS
 from jinlotto.api.schemas import PredictRequest, PredictResponse
+from jinlotto.api.state import ServiceState
 from jinlotto.services.recommend import (
     DailyRecommendation,
     RecommendOptions,
@@ -24,15 +28,15 @@ HONEST_LINES = [
 ]
 
 
-@router.post("/predict")
-async def predict(
-    body: PredictRequest, state: StateDep, settings: SettingsDep, visitor: VisitorDep
-) -> PredictResponse:
+# This is the hottest route: it reads the state and the visitor directly instead of through
+# dependencies, and writes its JSON once (the response model still documents it).
+@router.post("/predict", response_model=PredictResponse)
+async def predict(body: PredictRequest, request: Request) -> Response:
     """Today's games for this visitor (the same all day for the same options)."""
-    filters = Filters.from_mapping(body.filters)
-    filters.validate()
-    options = RecommendOptions(strategy=body.strategy, filters=filters)
-    key = daily_key(visitor.key, options, datetime.now(UTC))
+    state: ServiceState = request.app.state.service
+    visitor = read_visitor(request)
+    options, options_key = _options(body.strategy, json.dumps(body.filters, sort_keys=True))
+    key = daily_key(visitor.key, options_key, datetime.now(UTC))
     daily = state.recommendations.get(key)
     if daily is None:  # read or generate off the event loop; the answer is then cached
         daily = await run_in_threadpool(
@@ -45,7 +49,24 @@ async def predict(
         )
         state.recommendations.put(key, daily)
     RECOMMENDATIONS.labels(daily.strategy, "generated" if daily.generated_now else "stored").inc()
-    games = daily.games[: body.num_sets]
+    payload = _payload(daily, body.num_sets, reasoning=state.settings.show_reasoning)
+    response = Response(payload.model_dump_json(), media_type="application/json")
+    set_visitor_cookie(response, visitor, state.settings)
+    return response
+
+
+@lru_cache(maxsize=256)
+def _options(strategy: str | None, filters_json: str) -> tuple[RecommendOptions, str]:
+    """Validated options and their key, remembered for the common option sets."""
+    mapping: dict[str, Any] = json.loads(filters_json)
+    filters = Filters.from_mapping(mapping)
+    filters.validate()
+    options = RecommendOptions(strategy=strategy, filters=filters)
+    return options, options.key()
+
+
+def _payload(daily: DailyRecommendation, num_sets: int, *, reasoning: bool) -> PredictResponse:
+    games = daily.games[:num_sets]
     return PredictResponse(
         sets=[game["numbers"] for game in games],
         confidence_scores=[game["confidence"] for game in games],
@@ -54,15 +75,13 @@ async def predict(
         model_version=daily.model_version,
         generated_for=daily.generated_for,
         draw_no=daily.draw_no,
-        reasoning=_reasoning(daily) if settings.show_reasoning else [],
+        reasoning=_reasoning(daily) if reasoning else [],
     )
 
 
 def _reasoning(daily: DailyRecommendation) -> list[str]:
-    lines = [
-        f"Strategy {daily.strategy}"
-        + (f", model {daily.model_version}" if daily.model_version else "")
-    ]
+    model = f", model {daily.model_version}" if daily.model_version else ""
+    lines = [f"Strategy {daily.strategy}{model}"]
     if daily.relaxed:
         lines.append("Relaxed to find enough games: " + ", ".join(daily.relaxed))
     return lines + HONEST_LINES
