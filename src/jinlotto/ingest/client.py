@@ -93,6 +93,7 @@ class PoliteClient:
         # Merged by hand: httpx would replace a query the URL already has (the legacy one does).
         target = httpx.URL(url).copy_merge_params(params or {})
         shown = str(target)
+        attempts = f"{self._retries + 1} attempt{'s' if self._retries else ''}"
         retrying = Retrying(
             stop=stop_after_attempt(self._retries + 1),
             wait=wait_exponential_jitter(
@@ -106,15 +107,16 @@ class PoliteClient:
                 with attempt:
                     response = self._request(target, shown)
         except _TransientReplyError as error:
-            raise DataSourceError(f"{shown}: {error}", detail={"url": shown}) from None
+            raise DataSourceError(f"{shown}: {error} ({attempts})", detail={"url": shown}) from None
         except httpx.TimeoutException:
             raise DataSourceError(
-                f"{shown}: no reply within {self._timeout:g} s ({self._retries + 1} attempts)",
+                f"{shown}: no reply within {self._timeout:g} s ({attempts})",
                 detail={"url": shown},
             ) from None
         except httpx.TransportError as error:
             raise DataSourceError(
-                f"{shown}: cannot connect ({type(error).__name__}: {error})", detail={"url": shown}
+                f"{shown}: cannot connect ({type(error).__name__}: {error}; {attempts})",
+                detail={"url": shown},
             ) from None
         return _decode(response, shown)
 
