@@ -6,6 +6,7 @@ from typing import Annotated
 import typer
 
 from jinlotto.cli.common import console, open_database, settings
+from jinlotto.db.database import Database
 
 
 def serve(
@@ -20,21 +21,27 @@ def serve(
 ) -> None:
     """Serve the page and the API (health check: /api/health)."""
     settings()
-    if import_path is not None:
-        from jinlotto.services import draws
-
-        database = open_database()
-        try:
-            report = draws.import_file(database, import_path)
-        finally:
-            database.close()
-        console.print(
-            f"imported {import_path}: {report.added} added, {report.filled} filled, "
-            f"{report.unchanged} unchanged, {len(report.conflicts)} conflicts"
-        )
+    # Opening first migrates SQLite, refuses an out-of-date PostgreSQL with a one-line error
+    # instead of a failed worker start, and lets --import load draws before serving.
+    database = open_database()
+    try:
+        if import_path is not None:
+            _import(database, import_path)
+    finally:
+        database.close()
     from jinlotto.api import server
 
     server.run(host, port, workers)
+
+
+def _import(database: Database, path: Path) -> None:
+    from jinlotto.services import draws
+
+    report = draws.import_file(database, path)
+    console.print(
+        f"imported {path}: {report.added} added, {report.filled} filled, "
+        f"{report.unchanged} unchanged, {len(report.conflicts)} conflicts"
+    )
 
 
 def register(app: typer.Typer) -> None:

@@ -9,6 +9,11 @@ from jinlotto.config import Settings
 logger = logging.getLogger(__name__)
 
 
+def escape(text: str) -> str:
+    """Text shown literally by Slack: no mentions, links or formatting from visitors' input."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
 def send_slack(settings: Settings, text: str) -> bool:
     """Post ``text`` to ``SLACK_WEBHOOK_URL``; ``False`` (and a log line) when not delivered.
 

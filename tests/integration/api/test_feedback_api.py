@@ -25,6 +25,13 @@ def test_feedback_is_stored_and_sent_to_slack(
     assert slack.messages == [{"text": "JinLotto feedback:\n좋아요 — thanks"}]
 
 
+def test_slack_shows_visitor_text_literally(make_client: ClientFactory, database: Database) -> None:
+    with SlackServer() as slack, make_client(slack_webhook_url=SecretStr(slack.url)) as client:
+        client.post("/api/feedback", json={"message": "<!channel> <http://x|click> & co"})
+    assert slack.messages[0]["text"].endswith("&lt;!channel&gt; &lt;http://x|click&gt; &amp; co")
+    assert _messages(database) == ["<!channel> <http://x|click> & co"]
+
+
 def test_feedback_is_stored_even_when_slack_is_down(
     make_client: ClientFactory, database: Database
 ) -> None:

@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 import httpx
+import pytest
 from tests.support.processes import free_port, wait_healthy
 
 
@@ -51,4 +52,23 @@ def test_serve_refuses_a_missing_import_file_with_a_message(tmp_path: Path) -> N
     )
     assert done.returncode == 1
     assert "error: cannot read" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+@pytest.mark.postgres
+def test_serve_refuses_an_unmigrated_postgres_in_one_line(
+    postgres_url: str, tmp_path: Path
+) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "jinlotto", "serve"],
+        env=os.environ | {"DATABASE_URL": postgres_url},
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 1
+    assert done.stderr.strip().splitlines()[-1] == (
+        "error: the database schema is not up to date; run `jinlotto db upgrade` first"
+    )
     assert "Traceback" not in done.stderr

@@ -74,9 +74,7 @@ async def _uploaded(request: Request) -> tuple[bytes, str]:
 
 async def _body(request: Request) -> tuple[bytes | None, str]:
     """``{"path": ...}`` names a server file; any other body is the file's content itself."""
-    content = await request.body()
-    if len(content) > MAX_UPLOAD_BYTES:
-        raise FileFormatError("the upload is larger than 20 MB")
+    content = await _read_limited(request)
     if request.headers.get("content-type", "").startswith("application/json"):
         path = _path_field(content)
         if path is not None:
@@ -84,6 +82,17 @@ async def _body(request: Request) -> tuple[bytes | None, str]:
     if not content:
         raise FileFormatError('send a file path as {"path": ...} or the file\'s content')
     return content, "upload"
+
+
+async def _read_limited(request: Request) -> bytes:
+    """The body, refused as soon as it passes ``MAX_UPLOAD_BYTES`` (never held whole first)."""
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > MAX_UPLOAD_BYTES:
+            raise FileFormatError("the upload is larger than 20 MB")
+        chunks.append(chunk)
+    return b"".join(chunks)
 
 
 def _path_field(content: bytes) -> str | None:

@@ -23,5 +23,5 @@ def send_feedback(
         record = feedback.submit(
             session, settings, visitor_key=visitor.key, message=body.message, now=datetime.now(UTC)
         )
-    sent = notify.send_slack(settings, f"JinLotto feedback:\n{body.message}")
+    sent = notify.send_slack(settings, f"JinLotto feedback:\n{notify.escape(body.message)}")
     return FeedbackResponse(id=record.id, sent_to_slack=sent)
