@@ -1,7 +1,9 @@
 """Data summary and the admin endpoints (bearer token; fake official server on 127.0.0.1)."""
 
 import json
+import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -146,3 +148,21 @@ def test_sync_db_rejects_bad_input_without_storing_anything(
     assert 400 <= response.status_code < 500
     assert response.json()["error"]
     assert _count(database) == 0
+
+
+def test_admin_work_runs_off_the_event_loop(
+    admin: TestClient, official_server: OfficialServer
+) -> None:
+    official_server.latest = 3
+    official_server.fault, official_server.delay = "slow", 1.5
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pending = pool.submit(admin.post, "/api/data/collect", headers=AUTH)
+        time.sleep(0.3)
+        started = time.perf_counter()
+        listing = admin.get("/api/draws")
+        waited = time.perf_counter() - started
+        running = not pending.done()
+        collected = pending.result(timeout=30)
+    assert listing.status_code == 200
+    assert running and waited < 0.5
+    assert collected.json()["added"] == 3
