@@ -1,5 +1,8 @@
 """One contract test over every registered strategy."""
 
+import subprocess
+import sys
+
 import numpy as np
 import pytest
 
@@ -112,3 +115,19 @@ def test_impossible_shape_filters_are_relaxed_and_reported(name: str, history: H
 def test_unknown_strategy_lists_the_known_ones() -> None:
     with pytest.raises(NotFoundError, match="uniform"):
         registry.create("crystal-ball")
+
+
+def test_non_ml_strategies_never_import_scikit_learn() -> None:
+    code = (
+        "import sys, numpy as np\n"
+        "from jinlotto.domain.history import History\n"
+        "from jinlotto.strategies import registry\n"
+        "for name in ('uniform', 'statistical'):\n"
+        "    strategy = registry.create(name).fit(History.from_draws([]))\n"
+        "    strategy.recommend(5, np.random.default_rng(0))\n"
+        "print('sklearn' in sys.modules)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
+    )
+    assert result.stdout.strip() == "False"

@@ -1,0 +1,148 @@
+"""``jinlotto train|evaluate|models|recommend`` run as real processes on a real database."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from jinlotto.config import Settings
+from jinlotto.db.database import Database
+from jinlotto.domain import combos
+from jinlotto.domain.draw import Draw
+from jinlotto.services.draws import import_draws
+
+
+@pytest.fixture
+def run(database: Database, settings: Settings, tmp_path: Path) -> Any:
+    """Run ``jinlotto ARGS`` in a fresh process on the test database and model folder."""
+    env = {
+        **os.environ,
+        "DATABASE_URL": settings.database_url,
+        "MODEL_DIR": str(settings.model_dir),
+        "ENVIRONMENT": "test",
+        "LOG_LEVEL": "WARNING",
+    }
+
+    def invoke(*args: str, **extra_env: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "jinlotto", *args],
+            capture_output=True,
+            text=True,
+            env={**env, **extra_env},
+            cwd=tmp_path,
+            timeout=300,
+            check=False,
+        )
+
+    return invoke
+
+
+@pytest.fixture
+def loaded(database: Database, shared_draws: list[Draw]) -> Database:
+    import_draws(database, shared_draws, source="file")
+    return database
+
+
+def ok_json(result: subprocess.CompletedProcess[str]) -> Any:
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def error_line(result: subprocess.CompletedProcess[str]) -> str:
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "Traceback" not in result.stderr
+    return " ".join(result.stderr.split("error: ")[-1].split())
+
+
+def test_recommend_without_draws_says_what_to_do(run: Any) -> None:
+    assert "no draws are stored yet" in error_line(run("recommend"))
+
+
+@pytest.mark.usefixtures("loaded")
+def test_recommend_with_filters_and_seed(run: Any) -> None:
+    args = ("recommend", "--sets", "4", "--fixed", "7,13", "--exclude", "4,44", "--sum", "100-160")
+    first = ok_json(run(*args, "--seed", "11", "--json"))
+    again = ok_json(run(*args, "--seed", "11", "--json"))
+    assert first == again, "the same seed gives the same games"
+    assert first["strategy"] == "statistical", "without a trained model"
+    assert first["for_draw_no"] == 1201
+    assert len(first["games"]) == 4
+    for game in first["games"]:
+        numbers = game["numbers"]
+        assert numbers == sorted(set(numbers)) and len(numbers) == 6
+        assert {7, 13} <= set(numbers) and not {4, 44} & set(numbers)
+        assert 100 <= sum(numbers) <= 160
+        assert game["analysis"]["sum"] == sum(numbers)
+    assert "not a chance of winning" in first["note"]
+    other = ok_json(run(*args, "--seed", "12", "--json"))
+    assert other["games"] != first["games"]
+
+    text = run("recommend", "--strategy", "uniform", "--sets", "2", "--seed", "1")
+    assert text.returncode == 0, text.stderr
+    assert "uniform for draw 1201" in text.stdout
+    assert "not a chance of winning" in " ".join(text.stdout.split())
+
+
+@pytest.mark.usefixtures("loaded")
+def test_recommend_rejects_bad_options(run: Any) -> None:
+    assert "both fixed and excluded: [3]" in error_line(
+        run("recommend", "--fixed", "3", "--exclude", "3")
+    )
+    assert "1-45" in error_line(run("recommend", "--fixed", "0,46"))
+    assert "MIN-MAX" in error_line(run("recommend", "--sum", "lots"))
+    assert "min <= max" in error_line(run("recommend", "--odd", "5-1"))
+    assert "at most 5 fixed" in error_line(run("recommend", "--fixed", "1,2,3,4,5,6"))
+    assert "unknown strategy" in error_line(run("recommend", "--strategy", "astrology"))
+    assert "needs a trained model" in error_line(run("recommend", "--strategy", "ml"))
+    assert "ENABLE_ML=false" in error_line(run("recommend", "--strategy", "ml", ENABLE_ML="false"))
+    too_many = run("recommend", "--sets", "6")
+    assert too_many.returncode == 2 and "Traceback" not in too_many.stderr
+
+
+@pytest.mark.usefixtures("loaded")
+def test_train_then_list_show_rollback_and_activate(run: Any) -> None:
+    assert "no trained models yet" in run("models", "list").stdout
+
+    trained = ok_json(run("train", "--json"))
+    name = trained["model_name"]
+    assert trained["training_draw_range"] == [1, 1200]
+    assert trained["metrics"]["uniform_log_loss"] == pytest.approx(3.8067, abs=1e-4)
+
+    listing = ok_json(run("models", "list", "--json"))
+    assert [(entry["name"], entry["active"]) for entry in listing] == [(name, True)]
+    shown = ok_json(run("models", "show", name, "--json"))
+    assert shown["sha256"] and shown["training_draw_range"] == [1, 1200]
+    assert "no model named" in error_line(run("models", "show", "lotto_model_nope"))
+
+    second = ok_json(run("train", "--json"))
+    assert second["model_name"] != name
+    assert ok_json(run("models", "rollback", "--json")) == {"active": name}
+    assert "nothing to roll back" in error_line(run("models", "rollback"))
+    assert ok_json(run("models", "activate", second["model_name"], "--json")) == {
+        "active": second["model_name"]
+    }
+    assert "no model named" in error_line(run("models", "activate", "../../etc/passwd"))
+    assert "unknown estimator" in error_line(run("train", "--estimator", "svm"))
+
+
+@pytest.mark.usefixtures("loaded")
+def test_evaluate_and_recommend_with_the_active_model(run: Any) -> None:
+    assert "no model is active" in error_line(run("evaluate"))
+    name = ok_json(run("train", "--json"))["model_name"]
+
+    evaluation = ok_json(run("evaluate", "--json"))
+    assert evaluation["model_name"] == name and evaluation["folds"] == 5
+    assert "per-position baseline" in evaluation["note"]
+    assert "uniform (log 45, K/45)" in run("evaluate").stdout
+
+    games = ok_json(run("recommend", "--seed", "5", "--json"))
+    assert games["strategy"] == "unified", "the active model is used by default"
+    ml = ok_json(run("recommend", "--strategy", "ml", "--seed", "5", "--min-ac", "7", "--json"))
+    assert ml["strategy"] == "ml"
+    assert all(combos.ac_values(combos.as_games(g["numbers"]))[0] >= 7 for g in ml["games"])
+    plain = ok_json(run("recommend", "--seed", "5", "--json", ENABLE_ML="false"))
+    assert plain["strategy"] == "statistical", "ENABLE_ML=false never uses the model"
