@@ -16,6 +16,8 @@ class History:
 
     ``numbers`` is ``(n, 6)`` sorted ascending; ``winners`` and ``prizes`` are ``(n, 5)`` for
     tiers 1..5 with ``-1`` where unknown; ``sales`` is KRW with ``-1`` where unknown.
+    ``first_auto``, ``first_semi_auto`` and ``first_manual`` split the 1st-prize winners by how
+    their games were chosen (machine, part machine, by hand), ``-1`` where unpublished.
     Slicing with :meth:`before` is the only way strategies see the past, so nothing they
     compute for draw t can include draw t.
     """
@@ -27,6 +29,9 @@ class History:
     winners: NDArray[np.int64]
     prizes: NDArray[np.int64]
     sales: NDArray[np.int64]
+    first_auto: NDArray[np.int64]
+    first_semi_auto: NDArray[np.int64]
+    first_manual: NDArray[np.int64]
 
     @classmethod
     def from_draws(cls, draws: Iterable[Draw]) -> "History":
@@ -49,6 +54,9 @@ class History:
                 [[known(t.prize) for t in d.tiers] for d in ordered], dtype=np.int64
             ).reshape(count, TIERS),
             sales=np.array([known(d.total_sales) for d in ordered], dtype=np.int64),
+            first_auto=np.array([known(d.first_auto) for d in ordered], dtype=np.int64),
+            first_semi_auto=np.array([known(d.first_semi_auto) for d in ordered], dtype=np.int64),
+            first_manual=np.array([known(d.first_manual) for d in ordered], dtype=np.int64),
         )
 
     def __len__(self) -> int:
@@ -63,6 +71,9 @@ class History:
             winners=self.winners[rows],
             prizes=self.prizes[rows],
             sales=self.sales[rows],
+            first_auto=self.first_auto[rows],
+            first_semi_auto=self.first_semi_auto[rows],
+            first_manual=self.first_manual[rows],
         )
 
     def before(self, draw_no: int) -> "History":
