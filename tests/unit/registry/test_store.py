@@ -160,3 +160,16 @@ def test_mmap_mode_load(tmp_path: Path) -> None:
 def test_unsafe_names_are_rejected(tmp_path: Path, name: str) -> None:
     with pytest.raises(ValueError, match="invalid model name"):
         store.save_model({"v": 1}, name, model_dir=tmp_path)
+
+
+def test_model_dir_defaults_to_the_setting(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from jinlotto.config import get_settings
+
+    monkeypatch.setenv("MODEL_DIR", str(tmp_path / "configured"))
+    get_settings.cache_clear()
+    try:
+        path = store.save_model({"v": 1}, "lotto_model_default", {})
+        assert Path(path) == tmp_path / "configured" / "trained" / "lotto_model_default.pkl"
+        assert store.get_latest_model_path() == path
+    finally:
+        get_settings.cache_clear()
