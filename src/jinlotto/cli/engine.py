@@ -63,6 +63,9 @@ def evaluate(json_output: bool = JSON_OPTION) -> None:
         f"{report['folds']} time-ordered folds, {report['test_samples']} test draws"
     )
     _print_scores(report["mean"], report, "walk-forward mean")
+    since = report["since_training"]
+    if since is not None:
+        _print_scores(since["mean"], since, f"saved model on {since['samples']} newer draws")
     verdict = "beats" if report["beats_position_baseline"] else "does not beat"
     console.print(f"The model {verdict} the per-position baseline on log-loss.")
     console.print(EVALUATION_NOTE)

@@ -24,6 +24,7 @@ from jinlotto.errors import ModelError
 from jinlotto.registry import store
 from jinlotto.services import models
 from jinlotto.services.draws import load_history
+from jinlotto.strategies.features import DEFAULT_WINDOW, MIN_DRAWS, training_set
 
 logger = logging.getLogger(__name__)
 
@@ -151,7 +152,6 @@ def train_and_activate(
     random_state: int = 0,
 ) -> TrainingResult:
     """Train on every stored draw, score on a held-out later part, save and activate."""
-    from jinlotto.strategies.features import DEFAULT_WINDOW, training_set
     from jinlotto.strategies.ml import (
         DEFAULT_PARAMS,
         ESTIMATORS,
@@ -212,11 +212,12 @@ def evaluate_active(database: Database, settings: Settings) -> dict[str, Any]:
     """Walk-forward scores of the active model's configuration on the stored history.
 
     The active model's estimator and hyperparameters are refitted on each ``TimeSeriesSplit``
-    training part and scored on the following part; the folds' scores are averaged.
+    training part and scored on the following part; the folds' scores are averaged. Draws
+    stored after the model was trained also score the saved model itself (``since_training``,
+    ``None`` when there are none).
     """
     from sklearn.model_selection import TimeSeriesSplit
 
-    from jinlotto.strategies.features import training_set
     from jinlotto.strategies.ml import PositionModels, fit_classifiers
 
     with database.sessions() as session:
@@ -226,7 +227,10 @@ def evaluate_active(database: Database, settings: Settings) -> dict[str, Any]:
     model = models.load_model(settings, name)
     if not isinstance(model, PositionModels):
         raise ModelError(f"model {name} is not a JinLotto position model")
-    features, targets = training_set(load_history(database), model.window)
+    history = load_history(database)
+    features, targets = training_set(history, model.window)
+    if features.shape[0] < 50:
+        raise ModelError(f"evaluation needs at least 60 stored draws, found {len(history)}")
     folds = []
     for train, test in TimeSeriesSplit(n_splits=EVALUATION_SPLITS).split(features):
         fitted = fit_classifiers(
@@ -247,4 +251,18 @@ def evaluate_active(database: Database, settings: Settings) -> dict[str, Any]:
         "uniform_log_loss": round(math.log(45), 4),
         "uniform_top_k_hit_rate": round(TOP_K / 45, 4),
         "beats_position_baseline": mean["log_loss"] < mean["position_baseline_log_loss"],
+        "since_training": _since_training(model, history.draw_nos, features, targets),
     }
+
+
+def _since_training(
+    model: Any,
+    draw_nos: NDArray[np.int64],
+    features: NDArray[np.float64],
+    targets: NDArray[np.int64],
+) -> dict[str, Any] | None:
+    """Scores of the saved model on the draws it never saw (targets are draws 11..n)."""
+    newer = draw_nos[MIN_DRAWS:] > model.trained_through
+    if not newer.any():
+        return None
+    return score_positions(model.classifiers, features[newer], targets[newer], targets[~newer])

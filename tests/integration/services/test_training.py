@@ -129,6 +129,19 @@ def test_evaluate_compares_with_both_baselines(loaded: Database, settings: Setti
     assert report["beats_position_baseline"] == (
         mean["log_loss"] < mean["position_baseline_log_loss"]
     )
+    assert report["since_training"] is None, "the model has seen every stored draw"
+
+
+def test_evaluate_scores_the_saved_model_on_draws_added_after_training(
+    database: Database, settings: Settings, shared_draws: list[Draw]
+) -> None:
+    import_draws(database, shared_draws[:1150], source="file")
+    train_and_activate(database, settings)
+    import_draws(database, shared_draws[1150:], source="file")
+    since = evaluate_active(database, settings)["since_training"]
+    assert since is not None
+    assert since["samples"] == 50
+    assert len(since["positions"]) == 6
 
 
 def test_training_refuses_too_little_history(database: Database, settings: Settings) -> None:
