@@ -183,8 +183,9 @@ def popularity(
     )
     if score["beyond_training_patterns"]:
         console.print(
-            "This game's pattern is beyond any past winning combination; the model judges it "
-            "at the edge of what it has seen, so these figures are less certain.",
+            "No past winning combination had this game's pattern, so the data cannot show how "
+            "many players pick it: the model judges it as the nearest pattern it has seen, and "
+            "these figures may be far off.",
             markup=False,
         )
     console.print(score["note"], markup=False, highlight=False)
@@ -216,7 +217,20 @@ def _print_validation(result: dict[str, Any], *, as_json: bool) -> None:
         )
     console.print(
         f"1st-prize dispersion: {jackpot['dispersion_uniform_play']:.2f} under uniform play, "
-        f"{jackpot['dispersion_model']:.2f} under the model (1 = Poisson)",
+        f"{jackpot['dispersion_model']:.2f} under the model (1 = Poisson); "
+        f"machine-picked winners {jackpot['dispersion_auto_winners']:.2f}, "
+        f"chosen winners {jackpot['dispersion_chosen_winners']:.2f}",
+        highlight=False,
+    )
+    console.print(
+        f"machine-picked share of games {jackpot['machine_share']:.3f} (published split); "
+        f"fitted floor {jackpot['floor']:.3f}: no game's 1st-prize ratio is predicted below it",
+        highlight=False,
+    )
+    console.print(
+        f"1st-prize deviance {jackpot['deviance']:.1f}; floor pinned at the machine share "
+        f"{jackpot['deviance_floor_at_machine_share']:.1f}; "
+        f"constant rate {jackpot['deviance_constant_rate']:.1f} (lower is better)",
         highlight=False,
     )
 

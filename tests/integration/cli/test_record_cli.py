@@ -140,6 +140,11 @@ def test_popularity_validation_reports_held_out_figures(run: Any, loaded: Databa
     assert result["held_out"][1] == 1200
     assert result["tiers"]["5"]["r2_log_ratio"] >= 0.6
     assert len(result["first_prize"]["groups"]) == 4
+    jackpot = result["first_prize"]
+    assert jackpot["machine_share"] <= jackpot["floor"]
+    text = " ".join(run("popularity", "--validate").stdout.split())
+    assert f"machine-picked share of games {jackpot['machine_share']:.3f}" in text
+    assert f"fitted floor {jackpot['floor']:.3f}" in text
     missing = run("popularity")
     assert missing.returncode == 1
     assert "--validate" in missing.stderr

@@ -2,8 +2,12 @@
 
 Reported per tier 3-5: R^2 of the log winner ratio (observed / uniform expectation) and the
 share of Poisson deviance explained beyond the training mean ratio. For tier 1: predicted
-against observed winners in quarters of the held-out draws ranked by prediction, and the
-dispersion (Pearson chi-square per draw) under uniform play and under the model.
+against observed winners in quarters of the held-out draws ranked by prediction; the
+dispersion (Pearson chi-square per draw) under uniform play and under the model, and of the
+machine-picked and the chosen winners apart where the split is published (machine picks are
+uniform, so theirs should be near 1, the Poisson value); the machine share and the fitted
+floor; and the held-out deviance of the model beside the same model with its floor pinned at
+the machine share.
 """
 
 from typing import Any
@@ -41,9 +45,11 @@ def validate(history: History, held_out_share: float = 0.2) -> dict[str, Any]:
     data = training_data(history)
     cut = int(data.draw_nos.size * (1 - held_out_share))
     first_held_out = int(data.draw_nos[cut])
-    model = fit_model(history.before(first_held_out))
+    past = history.before(first_held_out)
+    model = fit_model(past)
     rows = np.searchsorted(history.draw_nos, data.draw_nos[cut:])
     predicted = held_out_ratios(model, history, rows)
+    pinned = held_out_ratios(fit_model(past, fit_spread=False), history, rows)[:, 0]
     winners, exposure = data.winners[cut:], data.exposure[cut:]
     train_mean = (data.winners[:cut] / data.exposure[:cut]).mean(axis=0)
     tiers = {}
@@ -62,7 +68,15 @@ def validate(history: History, held_out_share: float = 0.2) -> dict[str, Any]:
         "held_out": [first_held_out, int(data.draw_nos[-1])],
         "held_out_draws": int(rows.size),
         "tiers": tiers,
-        "first_prize": _jackpot_calibration(winners[:, 0], exposure[:, 0], predicted[:, 0]),
+        "first_prize": {
+            **_jackpot_calibration(winners[:, 0], exposure[:, 0], predicted[:, 0]),
+            **_split_dispersion(history, rows, exposure[:, 0]),
+            "machine_share": model.machine_share,
+            "floor": float(model.floors()[0]),
+            "deviance": _deviance(winners[:, 0], exposure[:, 0] * predicted[:, 0]),
+            "deviance_floor_at_machine_share": _deviance(winners[:, 0], exposure[:, 0] * pinned),
+            "deviance_constant_rate": _deviance(winners[:, 0], exposure[:, 0] * train_mean[0]),
+        },
     }
 
 
@@ -80,6 +94,27 @@ def _jackpot_calibration(winners: FloatArray, exposure: FloatArray, ratio: Float
         ],
         "dispersion_uniform_play": float((((winners - exposure) ** 2) / exposure).mean()),
         "dispersion_model": float((((winners - expected) ** 2) / expected).mean()),
+    }
+
+
+def _split_dispersion(
+    history: History, rows: NDArray[np.int64], exposure: FloatArray
+) -> dict[str, float]:
+    """Dispersion of machine-picked and of chosen 1st-prize winners, each about its mean rate."""
+    published = history.first_auto[rows] >= 0
+    auto = history.first_auto[rows][published].astype(np.float64)
+    chosen = (history.first_semi_auto[rows] + history.first_manual[rows])[published].astype(
+        np.float64
+    )
+    exposure = exposure[published]
+
+    def dispersion(counts: FloatArray) -> float:
+        expected = exposure * counts.sum() / exposure.sum()
+        return float((((counts - expected) ** 2) / expected).mean())
+
+    return {
+        "dispersion_auto_winners": dispersion(auto),
+        "dispersion_chosen_winners": dispersion(chosen),
     }
 
 
