@@ -18,3 +18,5 @@ def configure_logging(settings: Settings) -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(settings.log_level.upper())
+    # Alembic narrates every migration check at INFO; only its warnings matter to users.
+    logging.getLogger("alembic").setLevel(max(root.level, logging.WARNING))

@@ -1,5 +1,6 @@
 """The shipped migrations build exactly the schema the models describe, on both backends."""
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect
@@ -36,9 +37,14 @@ def test_open_migrates_sqlite_but_refuses_unmigrated_postgres(settings: Settings
         assert migrate.is_up_to_date(database.engine)
         database.close()
         return
-    try:
+    with pytest.raises(JinlottoError, match="jinlotto db upgrade"):
         Database.open(settings)
-    except JinlottoError as error:
-        assert "jinlotto db upgrade" in error.message
-    else:
-        raise AssertionError("an unmigrated PostgreSQL database was accepted")
+
+
+def test_head_constant_names_the_newest_migration(settings: Settings) -> None:
+    from alembic.script import ScriptDirectory
+
+    engine = build_engine(settings)
+    newest = ScriptDirectory.from_config(migrate.alembic_config(engine)).get_current_head()
+    engine.dispose()
+    assert newest == migrate.HEAD_REVISION

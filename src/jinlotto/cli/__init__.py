@@ -8,7 +8,6 @@ import logging
 import sys
 
 import typer
-from sqlalchemy.exc import SQLAlchemyError
 
 from jinlotto import __version__
 from jinlotto.cli import data, db, engine, record, serve
@@ -48,13 +47,16 @@ def main() -> None:
     except JinlottoError as error:
         console_err.print(f"error: {error.message}", markup=False, highlight=False)
         sys.exit(1)
-    except SQLAlchemyError as error:
-        console_err.print(f"error: database: {error.__class__.__name__}: {error}".splitlines()[0])
-        sys.exit(1)
     except KeyboardInterrupt:
         console_err.print("interrupted")
         sys.exit(130)
     except Exception as error:
+        from sqlalchemy.exc import SQLAlchemyError
+
+        if isinstance(error, SQLAlchemyError):
+            message = f"error: database: {type(error).__name__}: {error}".splitlines()[0]
+            console_err.print(message, markup=False, highlight=False)
+            sys.exit(1)
         logging.getLogger(__name__).debug("unexpected error", exc_info=True)
         console_err.print(
             f"internal error: {type(error).__name__}: {error} "

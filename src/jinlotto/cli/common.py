@@ -1,16 +1,19 @@
 """What every command module shares: consoles, settings, the database, JSON output."""
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
 
 from jinlotto.config import Settings, get_settings
-from jinlotto.db.database import Database
 from jinlotto.logging import configure_logging
 
+if TYPE_CHECKING:
+    from jinlotto.db.database import Database
+
 console = Console()
-console_err = Console(stderr=True)
+# Errors are one line each, however narrow the terminal or pipe.
+console_err = Console(stderr=True, soft_wrap=True)
 
 
 def settings() -> Settings:
@@ -20,8 +23,10 @@ def settings() -> Settings:
     return current
 
 
-def open_database() -> Database:
+def open_database() -> "Database":
     """The configured database (SQLite is migrated on open)."""
+    from jinlotto.db.database import Database
+
     return Database.open(settings())
 
 

@@ -26,7 +26,7 @@ def current() -> None:
     engine = build_engine(settings())
     try:
         revision = migrate.current_revision(engine)
-        state = "up to date" if revision == migrate.head_revision(engine) else "behind"
+        state = "up to date" if revision == migrate.head_revision() else "behind"
         console.print(f"{revision or 'empty'} ({state})")
     finally:
         engine.dispose()

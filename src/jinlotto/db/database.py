@@ -27,7 +27,7 @@ class Database:
         engine = build_engine(settings)
         try:
             if is_sqlite(settings.database_url):
-                migrate.upgrade(engine)
+                migrate.upgrade_if_behind(engine)
             elif not migrate.is_up_to_date(engine):
                 raise JinlottoError(
                     "the database schema is not up to date; run `jinlotto db upgrade` first"
