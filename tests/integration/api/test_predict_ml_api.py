@@ -23,16 +23,18 @@ pytestmark = pytest.mark.slow
 
 
 def test_no_model_answers_statistical_trains_once_then_serves_the_model(
-    make_client: ClientFactory, loaded: Database
+    make_client: ClientFactory, loaded: Database, caplog: pytest.LogCaptureFixture
 ) -> None:
-    with make_client(enable_ml=True) as client:
+    with make_client(enable_ml=True) as client, caplog.at_level(logging.INFO):
         first = client.post("/api/predict", json={})
         engine = client.app.state.service.engine  # type: ignore[attr-defined]
         training = engine.training
         assert training is not None
         engine.start_training()  # a second ask while training runs starts nothing new
         assert engine.training is training
-        training.join(timeout=120)
+        training.join(timeout=300)
+        assert not training.is_alive(), "training did not finish in 5 minutes"
+        assert not [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
         repeat = client.post("/api/predict", json={})
         client.cookies.clear()
         newcomer = client.post("/api/predict", json={})
