@@ -187,7 +187,20 @@ class EngineCache:
     def _train(self) -> None:
         from jinlotto.services.training import train_and_activate
 
-        train_and_activate(self.database, self.settings)
+        # This process's view of the active model may be up to ``refresh_seconds`` old: another
+        # process may have trained and released the lock meanwhile.
+        with self.database.sessions() as session:
+            already = active_model_name(session)
+        if already is None:
+            train_and_activate(self.database, self.settings)
+        else:
+            logger.info("model %s became active meanwhile; not training another", already)
+        self._forget_state()
+
+    def _forget_state(self) -> None:
+        """Make the next request read the draw count and active model afresh."""
+        with self._lock:
+            self._checked_at = -float("inf")
 
     def warm_up(self) -> None:
         """Load the history, fit the default strategies and the active model before any request."""
