@@ -1,6 +1,7 @@
 """Data summary (public) and data administration (bearer token)."""
 
 import json
+from collections.abc import Callable
 from pathlib import Path as FilePath
 from typing import Any, Literal
 
@@ -10,6 +11,8 @@ from starlette.concurrency import run_in_threadpool
 
 from jinlotto.api.deps import AdminDep, DatabaseDep, SettingsDep
 from jinlotto.api.schemas import Strict
+from jinlotto.config import Settings
+from jinlotto.db.database import Database
 from jinlotto.errors import FileFormatError
 from jinlotto.services import draws
 
@@ -33,9 +36,7 @@ def collect(
     database: DatabaseDep, settings: SettingsDep, options: SyncOptions | None = None
 ) -> dict[str, Any]:
     """Admin: fetch every draw from draw 1 (fills gaps and unknowns, reports conflicts)."""
-    options = options or SyncOptions()
-    report = draws.sync_all(database, settings, source=options.source, to=options.to)
-    return report.to_dict()
+    return _sync(draws.sync_all, database, settings, options)
 
 
 @router.post("/update", dependencies=[AdminDep])
@@ -43,9 +44,17 @@ def update(
     database: DatabaseDep, settings: SettingsDep, options: SyncOptions | None = None
 ) -> dict[str, Any]:
     """Admin: fetch the draws after the newest stored one."""
+    return _sync(draws.update, database, settings, options)
+
+
+def _sync(
+    fetch: Callable[..., draws.ImportReport],
+    database: Database,
+    settings: Settings,
+    options: SyncOptions | None,
+) -> dict[str, Any]:
     options = options or SyncOptions()
-    report = draws.update(database, settings, source=options.source, to=options.to)
-    return report.to_dict()
+    return fetch(database, settings, source=options.source, to=options.to).to_dict()
 
 
 @router.post("/sync-db", dependencies=[AdminDep])
