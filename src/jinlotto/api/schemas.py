@@ -1,11 +1,13 @@
 """Request and response bodies of the API."""
 
+from dataclasses import asdict
 from datetime import date
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, model_validator
 
 from jinlotto.db.models import DrawRecord
+from jinlotto.db.repositories.draws import to_domain
 
 
 class Strict(BaseModel):
@@ -83,24 +85,12 @@ class DrawRead(BaseModel):
 
     @classmethod
     def from_record(cls, record: DrawRecord) -> "DrawRead":
-        return cls(
-            draw_no=record.draw_no,
-            draw_date=record.draw_date,
-            numbers=[record.n1, record.n2, record.n3, record.n4, record.n5, record.n6],
-            bonus_no=record.bonus_no,
-            tiers=[
-                TierRead(
-                    rank=rank,
-                    winners=getattr(record, f"tier{rank}_winners"),
-                    prize=getattr(record, f"tier{rank}_prize"),
-                )
-                for rank in range(1, 6)
-            ],
-            total_sales=record.total_sales,
-            first_auto=record.first_auto,
-            first_semi_auto=record.first_semi_auto,
-            first_manual=record.first_manual,
-        )
+        draw = to_domain(record)
+        tiers = [
+            TierRead(rank=rank, winners=tier.winners, prize=tier.prize)
+            for rank, tier in enumerate(draw.tiers, start=1)
+        ]
+        return cls(**{**asdict(draw), "numbers": list(draw.numbers), "tiers": tiers})
 
 
 class DrawPage(BaseModel):
