@@ -1,9 +1,10 @@
 """Daily fixed recommendations: one set of games per visitor, KST day and options.
 
 The first request of a visitor on a KST calendar day generates five games and stores them; every
-later request that day, in any process, reads the same row back. The insert is
-``ON CONFLICT DO NOTHING`` on the unique (visitor, day, options) key followed by a read in the
-same transaction, so two simultaneous first requests store one row and both answer with it.
+later request that day, in any process, reads the same row back. The insert is one committed
+``ON CONFLICT DO NOTHING`` statement on the unique (visitor, day, options) key: a simultaneous
+second insert waits for the first to commit, does nothing, and then reads the first one's row, so
+two simultaneous first requests store one row and both answer with it.
 """
 
 import hashlib
@@ -138,18 +139,22 @@ def daily_recommendation(
     rng = np.random.default_rng(seed_for(key.visitor_key, key.kst_date, key.options_key))
     generated = engine.generate(options.strategy, options.filters, GAMES_PER_DAY, rng)
     values = _row_values(generated, now)
-    with database.transaction() as session:
-        if repo.insert_if_absent(session, where | values):
-            return DailyRecommendation(
-                games=generated.games,
-                strategy=generated.strategy,
-                model_version=generated.model_version,
-                generated_for=key.kst_date,
-                draw_no=values["draw_no"],
-                relaxed=generated.relaxed,
-                generated_now=True,
-            )
-        stored = _find(session, key)  # another request stored it first: use theirs
+    # One autocommit statement is its own transaction: the row is committed before the answer
+    # is sent, without the round trips of a separate BEGIN and COMMIT.
+    with database.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        inserted = repo.insert_if_absent(connection, where | values)
+    if inserted:
+        return DailyRecommendation(
+            games=generated.games,
+            strategy=generated.strategy,
+            model_version=generated.model_version,
+            generated_for=key.kst_date,
+            draw_no=values["draw_no"],
+            relaxed=generated.relaxed,
+            generated_now=True,
+        )
+    with database.sessions() as session:  # another request stored it first: use theirs
+        stored = _find(session, key)
     if stored is None:
         raise RuntimeError("a stored recommendation could not be read back")
     return _from_record(stored, generated_now=False)
