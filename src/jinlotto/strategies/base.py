@@ -21,7 +21,7 @@ from jinlotto.domain import combos
 from jinlotto.domain.history import History
 from jinlotto.errors import InvalidFilterError, ModelError
 from jinlotto.strategies.analysis import analyse, build_context
-from jinlotto.strategies.confidence import ConfidenceWeights, confidences
+from jinlotto.strategies.confidence import ConfidenceWeights, confidences, number_shares
 from jinlotto.strategies.filters import FilterContext, Filters
 
 IntArray = NDArray[np.int64]
@@ -118,8 +118,7 @@ class Strategy(ABC):
         probabilities = self.number_probabilities()
         order = np.argsort(-probabilities, kind="stable")[:TOP_CANDIDATES]
         top = order[probabilities[order] > 1 / 45 + 1e-12] + 1
-        ratios: FloatArray = np.isin(games, top).mean(axis=1)
-        return ratios
+        return number_shares(games, top)
 
     def diversity_mask(self, games: IntArray) -> NDArray[np.bool_]:
         """Which games meet the strategy's own diversity constraints (all, by default)."""

@@ -46,10 +46,18 @@ def normalised_entropy(
     return np.clip(entropy, 0.0, 1.0)
 
 
+def number_shares(games: NDArray[np.int64], numbers: NDArray[np.int64]) -> NDArray[np.float64]:
+    """Share of each game's numbers among ``numbers`` (1-45)."""
+    # A 46-entry lookup table: many times faster than ``np.isin`` on a handful of games.
+    member = np.zeros(46, dtype=np.bool_)
+    member[numbers] = True
+    shares: NDArray[np.float64] = member[games].mean(axis=1)
+    return shares
+
+
 def hot_ratios(games: NDArray[np.int64], hot_numbers: NDArray[np.int64]) -> NDArray[np.float64]:
     """Share of each game's numbers among ``hot_numbers``."""
-    ratios: NDArray[np.float64] = np.isin(games, hot_numbers).mean(axis=1)
-    return ratios
+    return number_shares(games, hot_numbers)
 
 
 def confidences(

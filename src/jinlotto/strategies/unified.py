@@ -7,7 +7,7 @@ from numpy.typing import NDArray
 
 from jinlotto.domain.history import History
 from jinlotto.strategies.base import FloatArray, IntArray, Strategy
-from jinlotto.strategies.confidence import ConfidenceWeights
+from jinlotto.strategies.confidence import ConfidenceWeights, number_shares
 from jinlotto.strategies.features import DEFAULT_WINDOW
 from jinlotto.strategies.ml import Estimator, MLStrategy, PositionModels, balanced_mask
 from jinlotto.strategies.statistical import StatisticalStrategy
@@ -95,8 +95,7 @@ class UnifiedStrategy(Strategy):
     def consensus(self, games: IntArray) -> FloatArray:
         """Share of the game's numbers in both the statistical and the ML top candidates."""
         agreed = np.intersect1d(self.stat_top_, self.ml_.candidates_.ravel())
-        ratios: FloatArray = np.isin(games, agreed).mean(axis=1)
-        return ratios
+        return number_shares(games, agreed)
 
     def diversity_mask(self, games: IntArray) -> NDArray[np.bool_]:
         """The ML diversity constraints (odd/even balance, zones, at most 2 consecutive)."""
