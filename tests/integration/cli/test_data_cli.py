@@ -2,13 +2,11 @@
 
 import json
 import os
-import re
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
+from tests.support.cli import Runner, cli_runner, error_message
 from tests.support.official_server import OfficialServer
 
 from jinlotto.config import Settings
@@ -18,7 +16,7 @@ from jinlotto.db.database import Database
 @pytest.fixture
 def run(
     database: Database, settings: Settings, official_server: OfficialServer, tmp_path: Path
-) -> Any:
+) -> Runner:
     """Run ``jinlotto ARGS`` in a fresh process on the test database and the fake server."""
     env = {
         **os.environ,
@@ -31,29 +29,10 @@ def run(
         "LOG_LEVEL": "WARNING",
     }
 
-    def invoke(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [sys.executable, "-m", "jinlotto", *args],
-            capture_output=True,
-            text=True,
-            env=env,
-            cwd=tmp_path,
-            timeout=120,
-            check=False,
-        )
-
-    return invoke
+    return cli_runner(env, tmp_path, timeout=120)
 
 
-def one_line_error(result: subprocess.CompletedProcess[str]) -> str:
-    assert result.returncode == 1, result.stderr
-    assert "Traceback" not in result.stderr
-    # The message is the text after the last "error: " at a line start (rich may wrap it).
-    message = re.split(r"(?m)^error: ", result.stderr)[-1]
-    return " ".join(message.split())
-
-
-def test_import_then_status(run: Any, shared_draws_path: Path) -> None:
+def test_import_then_status(run: Runner, shared_draws_path: Path) -> None:
     imported = run("data", "import", str(shared_draws_path))
     assert imported.returncode == 0, imported.stderr
     assert "added 1200, filled 0, unchanged 0, conflicting 0" in imported.stdout
@@ -72,7 +51,7 @@ def test_import_then_status(run: Any, shared_draws_path: Path) -> None:
 
 
 def test_json_import_and_export_print_one_object(
-    run: Any, shared_draws_path: Path, shared_raw: list[dict[str, Any]], tmp_path: Path
+    run: Runner, shared_draws_path: Path, shared_raw: list[dict[str, Any]], tmp_path: Path
 ) -> None:
     imported = run("data", "import", str(shared_draws_path), "--json")
     assert json.loads(imported.stdout) == {
@@ -92,14 +71,14 @@ def test_json_import_and_export_print_one_object(
 
 
 def test_a_conflict_exits_non_zero_and_keeps_the_stored_draw(
-    run: Any, shared_draws_path: Path, shared_raw: list[dict[str, Any]], tmp_path: Path
+    run: Runner, shared_draws_path: Path, shared_raw: list[dict[str, Any]], tmp_path: Path
 ) -> None:
     run("data", "import", str(shared_draws_path))
     changed = tmp_path / "changed.json"
     changed.write_text(json.dumps([{**shared_raw[4], "numbers": [1, 2, 4, 5, 6, 7]}]))
     result = run("data", "import", str(changed), "--json")
     assert json.loads(result.stdout)["conflicts"][0]["draw_no"] == 5
-    assert one_line_error(result) == (
+    assert error_message(result) == (
         "1 draw(s) reported differently from the stored ones (draws 5); the stored draws were kept"
     )
     exported = tmp_path / "after.json"
@@ -108,19 +87,19 @@ def test_a_conflict_exits_non_zero_and_keeps_the_stored_draw(
 
 
 def test_an_invalid_file_is_one_clear_line_and_writes_nothing(
-    run: Any, shared_raw: list[dict[str, Any]], tmp_path: Path
+    run: Runner, shared_raw: list[dict[str, Any]], tmp_path: Path
 ) -> None:
     broken = tmp_path / "broken.json"
     broken.write_text(json.dumps([*shared_raw[:7], {**shared_raw[7], "bonus_no": 99}]))
     result = run("data", "import", str(broken))
-    assert one_line_error(result) == (
+    assert error_message(result) == (
         f"{broken}: item 8: draw 8: bonus_no must be within 1-45, got 99"
     )
     assert json.loads(run("data", "status", "--json").stdout)["count"] == 0
 
 
 def test_update_from_the_official_server(
-    run: Any, official_server: OfficialServer, shared_draws_path: Path
+    run: Runner, official_server: OfficialServer, shared_draws_path: Path
 ) -> None:
     official_server.latest = 40
     result = run("data", "update", "--to", "30", "--json")
@@ -130,7 +109,7 @@ def test_update_from_the_official_server(
     assert "official: added 10, filled 0, unchanged 1, conflicting 0" in again.stdout
 
 
-def test_update_from_the_mirror(run: Any, official_server: OfficialServer) -> None:
+def test_update_from_the_mirror(run: Runner, official_server: OfficialServer) -> None:
     official_server.latest = 25
     result = run("data", "update", "--source", "mirror", "--url", official_server.mirror_url)
     assert result.returncode == 0, result.stderr
@@ -146,19 +125,21 @@ def test_update_from_the_mirror(run: Any, official_server: OfficialServer) -> No
     }
 
 
-def test_a_source_serving_html_is_one_clear_line(run: Any, official_server: OfficialServer) -> None:
+def test_a_source_serving_html_is_one_clear_line(
+    run: Runner, official_server: OfficialServer
+) -> None:
     official_server.fault = "html"
-    message = one_line_error(run("data", "update"))
+    message = error_message(run("data", "update"))
     assert message.startswith(f"{official_server.url}?srchLtEpsd=1: returned an HTML page")
 
 
-def test_status_of_an_empty_database(run: Any) -> None:
+def test_status_of_an_empty_database(run: Runner) -> None:
     result = run("data", "status")
     assert result.returncode == 0
     assert "no draws stored" in result.stdout
 
 
-def test_an_unknown_source_is_refused(run: Any) -> None:
+def test_an_unknown_source_is_refused(run: Runner) -> None:
     result = run("data", "update", "--source", "elsewhere")
     assert result.returncode == 2
     assert "Traceback" not in result.stderr

@@ -3,11 +3,11 @@
 import json
 import os
 import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
+from tests.support.cli import Runner, cli_runner, error_message
 
 from jinlotto.config import Settings
 from jinlotto.db.database import Database
@@ -17,7 +17,7 @@ from jinlotto.services.draws import import_draws
 
 
 @pytest.fixture
-def run(database: Database, settings: Settings, tmp_path: Path) -> Any:
+def run(database: Database, settings: Settings, tmp_path: Path) -> Runner:
     """Run ``jinlotto ARGS`` in a fresh process on the test database and model folder."""
     env = {
         **os.environ,
@@ -27,18 +27,7 @@ def run(database: Database, settings: Settings, tmp_path: Path) -> Any:
         "LOG_LEVEL": "WARNING",
     }
 
-    def invoke(*args: str, **extra_env: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [sys.executable, "-m", "jinlotto", *args],
-            capture_output=True,
-            text=True,
-            env={**env, **extra_env},
-            cwd=tmp_path,
-            timeout=300,
-            check=False,
-        )
-
-    return invoke
+    return cli_runner(env, tmp_path)
 
 
 @pytest.fixture
@@ -52,18 +41,12 @@ def ok_json(result: subprocess.CompletedProcess[str]) -> Any:
     return json.loads(result.stdout)
 
 
-def error_line(result: subprocess.CompletedProcess[str]) -> str:
-    assert result.returncode == 1, result.stdout + result.stderr
-    assert "Traceback" not in result.stderr
-    return " ".join(result.stderr.split("error: ")[-1].split())
-
-
-def test_recommend_without_draws_says_what_to_do(run: Any) -> None:
-    assert "no draws are stored yet" in error_line(run("recommend"))
+def test_recommend_without_draws_says_what_to_do(run: Runner) -> None:
+    assert "no draws are stored yet" in error_message(run("recommend"))
 
 
 @pytest.mark.usefixtures("loaded")
-def test_recommend_with_filters_and_seed(run: Any) -> None:
+def test_recommend_with_filters_and_seed(run: Runner) -> None:
     args = ("recommend", "--sets", "4", "--fixed", "7,13", "--exclude", "4,44", "--sum", "100-160")
     first = ok_json(run(*args, "--seed", "11", "--json"))
     again = ok_json(run(*args, "--seed", "11", "--json"))
@@ -88,23 +71,25 @@ def test_recommend_with_filters_and_seed(run: Any) -> None:
 
 
 @pytest.mark.usefixtures("loaded")
-def test_recommend_rejects_bad_options(run: Any) -> None:
-    assert "both fixed and excluded: [3]" in error_line(
+def test_recommend_rejects_bad_options(run: Runner) -> None:
+    assert "both fixed and excluded: [3]" in error_message(
         run("recommend", "--fixed", "3", "--exclude", "3")
     )
-    assert "1-45" in error_line(run("recommend", "--fixed", "0,46"))
-    assert "MIN-MAX" in error_line(run("recommend", "--sum", "lots"))
-    assert "min <= max" in error_line(run("recommend", "--odd", "5-1"))
-    assert "at most 5 fixed" in error_line(run("recommend", "--fixed", "1,2,3,4,5,6"))
-    assert "unknown strategy" in error_line(run("recommend", "--strategy", "astrology"))
-    assert "needs a trained model" in error_line(run("recommend", "--strategy", "ml"))
-    assert "ENABLE_ML=false" in error_line(run("recommend", "--strategy", "ml", ENABLE_ML="false"))
+    assert "1-45" in error_message(run("recommend", "--fixed", "0,46"))
+    assert "MIN-MAX" in error_message(run("recommend", "--sum", "lots"))
+    assert "min <= max" in error_message(run("recommend", "--odd", "5-1"))
+    assert "at most 5 fixed" in error_message(run("recommend", "--fixed", "1,2,3,4,5,6"))
+    assert "unknown strategy" in error_message(run("recommend", "--strategy", "astrology"))
+    assert "needs a trained model" in error_message(run("recommend", "--strategy", "ml"))
+    assert "ENABLE_ML=false" in error_message(
+        run("recommend", "--strategy", "ml", ENABLE_ML="false")
+    )
     too_many = run("recommend", "--sets", "6")
     assert too_many.returncode == 2 and "Traceback" not in too_many.stderr
 
 
 @pytest.mark.usefixtures("loaded")
-def test_train_then_list_show_rollback_and_activate(run: Any) -> None:
+def test_train_then_list_show_rollback_and_activate(run: Runner) -> None:
     assert "no trained models yet" in run("models", "list").stdout
 
     trained = ok_json(run("train", "--json"))
@@ -116,22 +101,22 @@ def test_train_then_list_show_rollback_and_activate(run: Any) -> None:
     assert [(entry["name"], entry["active"]) for entry in listing] == [(name, True)]
     shown = ok_json(run("models", "show", name, "--json"))
     assert shown["sha256"] and shown["training_draw_range"] == [1, 1200]
-    assert "no model named" in error_line(run("models", "show", "lotto_model_nope"))
+    assert "no model named" in error_message(run("models", "show", "lotto_model_nope"))
 
     second = ok_json(run("train", "--json"))
     assert second["model_name"] != name
     assert ok_json(run("models", "rollback", "--json")) == {"active": name}
-    assert "nothing to roll back" in error_line(run("models", "rollback"))
+    assert "nothing to roll back" in error_message(run("models", "rollback"))
     assert ok_json(run("models", "activate", second["model_name"], "--json")) == {
         "active": second["model_name"]
     }
-    assert "no model named" in error_line(run("models", "activate", "../../etc/passwd"))
-    assert "unknown estimator" in error_line(run("train", "--estimator", "svm"))
+    assert "no model named" in error_message(run("models", "activate", "../../etc/passwd"))
+    assert "unknown estimator" in error_message(run("train", "--estimator", "svm"))
 
 
 @pytest.mark.usefixtures("loaded")
-def test_evaluate_and_recommend_with_the_active_model(run: Any) -> None:
-    assert "no model is active" in error_line(run("evaluate"))
+def test_evaluate_and_recommend_with_the_active_model(run: Runner) -> None:
+    assert "no model is active" in error_message(run("evaluate"))
     name = ok_json(run("train", "--json"))["model_name"]
 
     evaluation = ok_json(run("evaluate", "--json"))

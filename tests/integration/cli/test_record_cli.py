@@ -2,12 +2,10 @@
 
 import json
 import os
-import subprocess
-import sys
 from pathlib import Path
-from typing import Any
 
 import pytest
+from tests.support.cli import Runner, cli_runner
 
 from jinlotto.config import Settings
 from jinlotto.db.database import Database
@@ -16,7 +14,7 @@ from jinlotto.services.draws import import_draws
 
 
 @pytest.fixture
-def run(database: Database, settings: Settings, tmp_path: Path) -> Any:
+def run(database: Database, settings: Settings, tmp_path: Path) -> Runner:
     """Run ``jinlotto ARGS`` in a fresh process on the test database."""
     env = {
         **os.environ,
@@ -26,18 +24,7 @@ def run(database: Database, settings: Settings, tmp_path: Path) -> Any:
         "LOG_LEVEL": "WARNING",
     }
 
-    def invoke(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [sys.executable, "-m", "jinlotto", *args],
-            capture_output=True,
-            text=True,
-            env=env,
-            cwd=tmp_path,
-            timeout=300,
-            check=False,
-        )
-
-    return invoke
+    return cli_runner(env, tmp_path)
 
 
 @pytest.fixture
@@ -46,21 +33,10 @@ def loaded(database: Database, shared_draws: list[Draw]) -> Database:
     return database
 
 
-def test_backtest_json_has_the_documented_keys(run: Any, loaded: Database) -> None:
-    done = run(
-        "backtest",
-        "--from",
-        "1181",
-        "--to",
-        "1200",
-        "--tickets",
-        "30",
-        "--strategies",
-        "uniform,popularity",
-        "--seed",
-        "2",
-        "--json",
-    )
+def test_backtest_json_has_the_documented_keys(run: Runner, loaded: Database) -> None:
+    args = ("backtest", "--from", "1181", "--to", "1200", "--tickets", "30", "--seed", "2")
+    args += ("--strategies", "uniform,popularity", "--json")
+    done = run(*args)
     assert done.returncode == 0, done.stderr
     report = json.loads(done.stdout)
     assert set(report["strategies"]) == {"uniform", "popularity"}
@@ -68,24 +44,11 @@ def test_backtest_json_has_the_documented_keys(run: Any, loaded: Database) -> No
         assert len(figures["ci95"]) == 2
         assert len(figures["match_distribution"]) == len(figures["expected_distribution"]) == 7
         assert sum(figures["rank_counts"].values()) <= 600
-    again = run(
-        "backtest",
-        "--from",
-        "1181",
-        "--to",
-        "1200",
-        "--tickets",
-        "30",
-        "--strategies",
-        "uniform,popularity",
-        "--seed",
-        "2",
-        "--json",
-    )
+    again = run(*args)
     assert json.loads(again.stdout)["strategies"] == report["strategies"]
 
 
-def test_backtest_table_states_what_the_numbers_show(run: Any, loaded: Database) -> None:
+def test_backtest_table_states_what_the_numbers_show(run: Runner, loaded: Database) -> None:
     done = run("backtest", "--from", "1191", "--strategies", "uniform,statistical")
     assert done.returncode == 0, done.stderr
     text = " ".join(done.stdout.split())
@@ -94,7 +57,7 @@ def test_backtest_table_states_what_the_numbers_show(run: Any, loaded: Database)
     assert "no strategy can raise the chance" in text
 
 
-def test_audit_prints_each_test_with_a_reading(run: Any, loaded: Database) -> None:
+def test_audit_prints_each_test_with_a_reading(run: Runner, loaded: Database) -> None:
     done = run("audit", "--json")
     assert done.returncode == 0, done.stderr
     names = [test["name"] for test in json.loads(done.stdout)["tests"]]
@@ -104,7 +67,7 @@ def test_audit_prints_each_test_with_a_reading(run: Any, loaded: Database) -> No
 
 
 def test_popularity_scores_a_game_and_says_ev_is_below_the_price(
-    run: Any, loaded: Database
+    run: Runner, loaded: Database
 ) -> None:
     done = run("popularity", "3,10,17,24,31,38", "--json")
     assert done.returncode == 0, done.stderr
@@ -115,7 +78,7 @@ def test_popularity_scores_a_game_and_says_ev_is_below_the_price(
     assert "expected value of a game remains below the ticket price" in text
 
 
-def test_bad_input_gets_one_line_and_exit_1(run: Any, loaded: Database) -> None:
+def test_bad_input_gets_one_line_and_exit_1(run: Runner, loaded: Database) -> None:
     for args in (
         ("popularity", "1,2,3"),
         ("backtest", "--from", "1300", "--to", "1310"),
@@ -127,13 +90,13 @@ def test_bad_input_gets_one_line_and_exit_1(run: Any, loaded: Database) -> None:
         assert " ".join(done.stderr.split()).startswith("error: ")
 
 
-def test_empty_database_says_how_to_load_draws(run: Any) -> None:
+def test_empty_database_says_how_to_load_draws(run: Runner) -> None:
     done = run("audit")
     assert done.returncode == 1
     assert "jinlotto data import" in done.stderr
 
 
-def test_popularity_validation_reports_held_out_figures(run: Any, loaded: Database) -> None:
+def test_popularity_validation_reports_held_out_figures(run: Runner, loaded: Database) -> None:
     done = run("popularity", "--validate", "--json")
     assert done.returncode == 0, done.stderr
     result = json.loads(done.stdout)
