@@ -3,8 +3,6 @@
 import typer
 
 from jinlotto.cli.common import console, settings
-from jinlotto.db import migrate
-from jinlotto.db.session import build_engine
 
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
 
@@ -12,6 +10,9 @@ db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
 @db_app.command("upgrade")
 def upgrade(revision: str = typer.Argument("head", help="Target revision.")) -> None:
     """Apply migrations up to REVISION (the newest by default)."""
+    from jinlotto.db import migrate
+    from jinlotto.db.session import build_engine
+
     engine = build_engine(settings())
     try:
         migrate.upgrade(engine, revision)
@@ -23,6 +24,9 @@ def upgrade(revision: str = typer.Argument("head", help="Target revision.")) -> 
 @db_app.command("current")
 def current() -> None:
     """Print the revision the database is at and whether it is the newest."""
+    from jinlotto.db import migrate
+    from jinlotto.db.session import build_engine
+
     engine = build_engine(settings())
     try:
         revision = migrate.current_revision(engine)

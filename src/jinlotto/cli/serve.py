@@ -1,12 +1,14 @@
 """``jinlotto serve``: the web service."""
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from jinlotto.cli.common import console, open_database, settings
-from jinlotto.db.database import Database
+
+if TYPE_CHECKING:
+    from jinlotto.db.database import Database
 
 
 def serve(
@@ -34,7 +36,7 @@ def serve(
     server.run(host, port, workers)
 
 
-def _import(database: Database, path: Path) -> None:
+def _import(database: "Database", path: Path) -> None:
     from jinlotto.services import draws
 
     report = draws.import_file(database, path)
