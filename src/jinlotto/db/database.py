@@ -4,7 +4,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -49,15 +49,6 @@ class Database:
         """A session committed on success and rolled back on any error."""
         with self.sessions() as session, session.begin():
             yield session
-
-    def is_reachable(self) -> bool:
-        """Whether a trivial query succeeds."""
-        try:
-            with self.engine.connect() as connection:
-                connection.execute(text("SELECT 1"))
-        except SQLAlchemyError:
-            return False
-        return True
 
     def close(self) -> None:
         """Release every pooled connection."""

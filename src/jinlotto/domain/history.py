@@ -2,7 +2,6 @@
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
 
 import numpy as np
 from numpy.typing import NDArray
@@ -89,11 +88,6 @@ class History:
     def latest_draw_no(self) -> int | None:
         """Number of the newest draw, ``None`` for an empty history."""
         return int(self.draw_nos[-1]) if len(self) else None
-
-    @property
-    def latest_date(self) -> date | None:
-        """Date of the newest draw, ``None`` for an empty history."""
-        return self.dates[-1].astype(date) if len(self) else None
 
     def presence(self) -> NDArray[np.bool_]:
         """``(n, 46)`` boolean matrix: ``presence[i, k]`` is true when number k won in draw i.
