@@ -22,6 +22,9 @@ from jinlotto.errors import DataSourceError, FileFormatError, JinlottoError
 from jinlotto.ingest.files import ExportFormat, export_bytes, parse_draw_file, write_atomically
 
 if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from jinlotto.db.models import DrawRecord
     from jinlotto.domain.history import History
 
 logger = logging.getLogger(__name__)
@@ -127,27 +130,7 @@ def _write(
         stored = draw_repo.get_many(session, (draw.draw_no for draw in draws))
         for start in range(0, len(draws), WRITE_CHUNK):
             for draw in draws[start : start + WRITE_CHUNK]:
-                record = stored.get(draw.draw_no)
-                if record is None:
-                    stored[draw.draw_no] = draw_repo.add(session, draw, source=source, now=now)
-                    report.added += 1
-                    continue
-                current = draw_repo.to_domain(record)
-                fields = current.conflicts_with(draw)
-                if fields:
-                    report.conflicts.append(_conflict(current, draw, fields))
-                    continue
-                merged = current.with_unknowns_filled(draw)
-                if draw.with_unknowns_filled(current) != merged:
-                    logger.info(
-                        "draw %d: %s reports other prize figures; kept", draw.draw_no, source
-                    )
-                if merged == current:
-                    report.unchanged += 1
-                    continue
-                draw_repo.apply_draw(record, merged)
-                record.updated_at = now
-                report.filled += 1
+                _store(session, stored, draw, report, now)
             session.flush()
             if progress:
                 progress(min(start + WRITE_CHUNK, len(draws)), len(draws))
@@ -161,6 +144,35 @@ def _write(
             conflict.reported,
         )
     return report
+
+
+def _store(
+    session: "Session",
+    stored: dict[int, "DrawRecord"],
+    draw: Draw,
+    report: ImportReport,
+    now: datetime,
+) -> None:
+    """Add ``draw``, fill the unknowns of its stored row, or record a conflict in ``report``."""
+    record = stored.get(draw.draw_no)
+    if record is None:
+        stored[draw.draw_no] = draw_repo.add(session, draw, source=report.source, now=now)
+        report.added += 1
+        return
+    current = draw_repo.to_domain(record)
+    fields = current.conflicts_with(draw)
+    if fields:
+        report.conflicts.append(_conflict(current, draw, fields))
+        return
+    merged = current.with_unknowns_filled(draw)
+    if draw.with_unknowns_filled(current) != merged:
+        logger.info("draw %d: %s reports other prize figures; kept", draw.draw_no, report.source)
+    if merged == current:
+        report.unchanged += 1
+        return
+    draw_repo.apply_draw(record, merged)
+    record.updated_at = now
+    report.filled += 1
 
 
 def _conflict(stored: Draw, reported: Draw, fields: list[str]) -> Conflict:
