@@ -94,9 +94,15 @@ def score_positions(
         "top_k": top_k,
         "samples": int(targets.shape[0]),
         "mean": summary,
+        **_uniform_baselines(top_k),
+        "positions": positions,
+    }
+
+
+def _uniform_baselines(top_k: int) -> dict[str, float]:
+    return {
         "uniform_log_loss": round(math.log(45), 4),
         "uniform_top_k_hit_rate": round(top_k / 45, 4),
-        "positions": positions,
     }
 
 
@@ -120,27 +126,39 @@ def tune_hyperparameters(
     random_state: int,
 ) -> dict[str, Any]:
     """The grid point with the lowest mean log-loss over ``TimeSeriesSplit`` folds."""
-    from sklearn.model_selection import TimeSeriesSplit
-
-    from jinlotto.strategies.ml import DEFAULT_PARAMS, fit_classifiers
+    from jinlotto.strategies.ml import DEFAULT_PARAMS
 
     grid = TUNING_GRID[estimator]
     best: tuple[float, dict[str, Any]] | None = None
     for values in product(*grid.values()):
         params = {**DEFAULT_PARAMS[estimator], **dict(zip(grid, values, strict=True))}
-        losses = []
-        for train, test in TimeSeriesSplit(n_splits=TUNING_SPLITS).split(features):
-            fitted = fit_classifiers(
-                features[train], targets[train], estimator, params, random_state
-            )
-            scores = score_positions(fitted, features[test], targets[test], targets[train])
-            losses.append(scores["mean"]["log_loss"])
-        loss = float(np.mean(losses))
+        folds = _walk_forward(features, targets, estimator, params, random_state, TUNING_SPLITS)
+        loss = float(np.mean([fold["mean"]["log_loss"] for fold in folds]))
         logger.info("tuning %s %s: mean log-loss %.4f", estimator, params, loss)
         if best is None or loss < best[0]:
             best = (loss, params)
     assert best is not None  # the grid is never empty
     return best[1]
+
+
+def _walk_forward(
+    features: NDArray[np.float64],
+    targets: NDArray[np.int64],
+    estimator: str,
+    params: dict[str, Any],
+    random_state: int,
+    splits: int,
+) -> list[dict[str, Any]]:
+    """Scores of ``params`` fitted on each ``TimeSeriesSplit`` training part, on the next part."""
+    from sklearn.model_selection import TimeSeriesSplit
+
+    from jinlotto.strategies.ml import fit_classifiers
+
+    folds = []
+    for train, test in TimeSeriesSplit(n_splits=splits).split(features):
+        fitted = fit_classifiers(features[train], targets[train], estimator, params, random_state)
+        folds.append(score_positions(fitted, features[test], targets[test], targets[train]))
+    return folds
 
 
 def train_and_activate(
@@ -216,27 +234,16 @@ def evaluate_active(database: Database, settings: Settings) -> dict[str, Any]:
     stored after the model was trained also score the saved model itself (``since_training``,
     ``None`` when there are none).
     """
-    from sklearn.model_selection import TimeSeriesSplit
-
-    from jinlotto.strategies.ml import PositionModels, fit_classifiers
-
     with database.sessions() as session:
         name = models.active_model_name(session)
     if name is None:
         raise ModelError("no model is active; train one with `jinlotto train`")
     model = models.load_model(settings, name)
-    if not isinstance(model, PositionModels):
-        raise ModelError(f"model {name} is not a JinLotto position model")
     history = load_history(database)
     features, targets = training_set(history, model.window)
     if features.shape[0] < 50:
         raise ModelError(f"evaluation needs at least 60 stored draws, found {len(history)}")
-    folds = []
-    for train, test in TimeSeriesSplit(n_splits=EVALUATION_SPLITS).split(features):
-        fitted = fit_classifiers(
-            features[train], targets[train], model.estimator, model.params, random_state=0
-        )
-        folds.append(score_positions(fitted, features[test], targets[test], targets[train]))
+    folds = _walk_forward(features, targets, model.estimator, model.params, 0, EVALUATION_SPLITS)
     mean = {
         key: round(float(np.mean([f["mean"][key] for f in folds])), 4) for key in folds[0]["mean"]
     }
@@ -248,8 +255,7 @@ def evaluate_active(database: Database, settings: Settings) -> dict[str, Any]:
         "test_samples": int(sum(f["samples"] for f in folds)),
         "top_k": TOP_K,
         "mean": mean,
-        "uniform_log_loss": round(math.log(45), 4),
-        "uniform_top_k_hit_rate": round(TOP_K / 45, 4),
+        **_uniform_baselines(TOP_K),
         "beats_position_baseline": mean["log_loss"] < mean["position_baseline_log_loss"],
         "since_training": _since_training(model, history.draw_nos, features, targets),
     }
