@@ -8,9 +8,9 @@ active again. Services only ``flush``; the caller's transaction commits.
 import logging
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from jinlotto.config import Settings
@@ -20,6 +20,9 @@ from jinlotto.errors import ModelError, NotFoundError
 from jinlotto.registry import store
 from jinlotto.strategies.base import Strategy
 from jinlotto.strategies.confidence import ConfidenceWeights
+
+if TYPE_CHECKING:
+    from jinlotto.strategies.ml import PositionModels
 
 logger = logging.getLogger(__name__)
 
@@ -36,14 +39,17 @@ def weights_from_settings(settings: Settings) -> ConfidenceWeights:
     )
 
 
-def _current(session: Session) -> ModelActivationRecord | None:
-    query = (
+def _live_activations() -> Select[ModelActivationRecord]:
+    """Activations not rolled back, newest first (the first names the active model)."""
+    return (
         select(ModelActivationRecord)
         .where(ModelActivationRecord.rolled_back_at.is_(None))
         .order_by(ModelActivationRecord.id.desc())
-        .limit(1)
     )
-    return session.scalars(query).first()
+
+
+def _current(session: Session) -> ModelActivationRecord | None:
+    return session.scalars(_live_activations().limit(1)).first()
 
 
 def active_model_name(session: Session) -> str | None:
@@ -77,11 +83,7 @@ def rollback(session: Session) -> str:
     Repeated activations of the same model are skipped, so the result always differs from the
     model rolled back; with no earlier model, ``NotFoundError`` and nothing changes.
     """
-    rows = session.scalars(
-        select(ModelActivationRecord)
-        .where(ModelActivationRecord.rolled_back_at.is_(None))
-        .order_by(ModelActivationRecord.id.desc())
-    ).all()
+    rows = session.scalars(_live_activations()).all()
     if not rows:
         raise NotFoundError("no model is active")
     current = rows[0].model_name
@@ -124,15 +126,21 @@ def show_model(settings: Settings, name: str) -> dict[str, Any]:
     return {"name": name, "path": str(path), **(store.read_metadata(path) or {})}
 
 
-def load_model(settings: Settings, name: str) -> Any:
-    """The saved position models of ``name``; a missing or corrupt file raises ``ModelError``."""
+def load_model(settings: Settings, name: str) -> "PositionModels":
+    """The saved position models of ``name``; a missing, corrupt or foreign file raises
+    ``ModelError``."""
+    from jinlotto.strategies.ml import PositionModels
+
     path = store.model_path(name, model_dir=settings.model_dir)
     try:
-        return store.load_model(path)
+        model = store.load_model(path)
     except ModelError:
         raise
     except (OSError, ValueError) as error:
         raise ModelError(f"model {name} cannot be loaded: {error}") from error
+    if not isinstance(model, PositionModels):
+        raise ModelError(f"model {name} is not a JinLotto position model")
+    return model
 
 
 def load_strategy(
@@ -142,12 +150,10 @@ def load_strategy(
 
     Only the prediction features of the newest draws are computed, so this is cheap.
     """
-    from jinlotto.strategies.ml import MLStrategy, PositionModels
+    from jinlotto.strategies.ml import MLStrategy
     from jinlotto.strategies.unified import UnifiedStrategy
 
     model = load_model(settings, name)
-    if not isinstance(model, PositionModels):
-        raise ModelError(f"model {name} is not a JinLotto position model")
     weights = weights_from_settings(settings)
     chosen: Strategy
     if strategy == "ml":
