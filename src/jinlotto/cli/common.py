@@ -1,8 +1,11 @@
 """What every command module shares: consoles, settings, the database, JSON output."""
 
 import json
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Annotated, Any
 
+import typer
 from rich.console import Console
 
 from jinlotto.config import Settings, get_settings
@@ -10,6 +13,8 @@ from jinlotto.logging import configure_logging
 
 if TYPE_CHECKING:
     from jinlotto.db.database import Database
+
+JsonFlag = Annotated[bool, typer.Option("--json", help="Print one JSON object, no progress bar.")]
 
 console = Console()
 # Errors are one line each, however narrow the terminal or pipe.
@@ -33,3 +38,22 @@ def open_database() -> "Database":
 def print_json(payload: Any) -> None:
     """One JSON document on stdout, UTF-8 kept readable."""
     print(json.dumps(payload, ensure_ascii=False, default=str))
+
+
+@contextmanager
+def progress_bar(*, quiet: bool, label: str) -> Iterator[Callable[[int, int | None], None] | None]:
+    """A callback ``(done, total)`` driving a progress bar on stderr; ``None`` when ``quiet`` or
+    stderr is not a terminal."""
+    if quiet or not console_err.is_terminal:
+        yield None
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
+    columns = (BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress("{task.description}", *columns, console=console_err, transient=True) as bar:
+        task = bar.add_task(label, total=None)
+
+        def advance(done: int, total: int | None) -> None:
+            bar.update(task, completed=done, total=total)
+
+        yield advance

@@ -3,22 +3,25 @@
 Services are imported inside the commands so that ``jinlotto data status`` starts quickly.
 """
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Literal
 
 import typer
 
-from jinlotto.cli.common import console, console_err, open_database, print_json, settings
+from jinlotto.cli.common import (
+    JsonFlag,
+    console,
+    open_database,
+    print_json,
+    progress_bar,
+    settings,
+)
 from jinlotto.errors import DataConflictError
 
 if TYPE_CHECKING:
-    from jinlotto.services.draws import DataStatus, ImportReport, Progress
+    from jinlotto.services.draws import DataStatus, ImportReport
 
 data_app = typer.Typer(help="Draw history: import, update, export, status.", no_args_is_help=True)
-
-JsonFlag = Annotated[bool, typer.Option("--json", help="Print one JSON object, no progress bar.")]
 
 
 @data_app.command("import")
@@ -31,7 +34,7 @@ def import_file(
 
     database = open_database()
     try:
-        with _progress(quiet=as_json, label="Importing") as progress:
+        with progress_bar(quiet=as_json, label="Importing") as progress:
             report = service.import_file(database, path, progress=progress)
     finally:
         database.close()
@@ -61,7 +64,7 @@ def update(
     run = service.sync_all if full else service.update
     database = open_database()
     try:
-        with _progress(quiet=as_json, label=f"Updating from {source}") as progress:
+        with progress_bar(quiet=as_json, label=f"Updating from {source}") as progress:
             report = run(database, settings(), source=source, url=url, to=to, progress=progress)
     finally:
         database.close()
@@ -102,26 +105,6 @@ def status(as_json: JsonFlag = False) -> None:
         print_json(current.to_dict())
     else:
         _print_status(current)
-
-
-@contextmanager
-def _progress(*, quiet: bool, label: str) -> Iterator["Progress | None"]:
-    """A rich progress bar on stderr, or nothing when ``quiet`` or stderr is not a terminal."""
-    if quiet or not console_err.is_terminal:
-        yield None
-        return
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
-
-    columns = (BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
-    with Progress(
-        "{task.description}", *columns, console=console_err, transient=True
-    ) as progress_bar:
-        task = progress_bar.add_task(label, total=None)
-
-        def advance(done: int, total: int | None) -> None:
-            progress_bar.update(task, completed=done, total=total)
-
-        yield advance
 
 
 def _print_report(report: "ImportReport", *, as_json: bool) -> None:

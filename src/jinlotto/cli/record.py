@@ -3,15 +3,19 @@
 Services are imported inside the commands so that other commands start quickly.
 """
 
-from functools import partial
 from typing import Annotated, Any
 
 import typer
 
-from jinlotto.cli.common import console, console_err, open_database, print_json, settings
+from jinlotto.cli.common import (
+    JsonFlag,
+    console,
+    open_database,
+    print_json,
+    progress_bar,
+    settings,
+)
 from jinlotto.errors import InvalidTicketError
-
-JsonFlag = Annotated[bool, typer.Option("--json", help="Print one JSON object, no progress bar.")]
 
 
 def backtest(
@@ -38,32 +42,23 @@ def backtest(
     database = open_database()
     try:
         names = record.strategy_names(strategies, settings())
-        run = partial(
-            record.run_backtest,
-            database,
-            strategies=names,
-            first_draw=first_draw,
-            last_draw=last_draw,
-            tickets=tickets,
-            seed=seed,
-            retrain_every=retrain_every,
-        )
-        report = run() if as_json else _with_progress(lambda progress: run(progress=progress))
+        with progress_bar(quiet=as_json, label="Backtesting") as progress:
+            report = record.run_backtest(
+                database,
+                strategies=names,
+                first_draw=first_draw,
+                last_draw=last_draw,
+                tickets=tickets,
+                seed=seed,
+                retrain_every=retrain_every,
+                progress=progress,
+            )
     finally:
         database.close()
     if as_json:
         print_json(report)
         return
     _print_backtest(report)
-
-
-def _with_progress(work: Any) -> Any:
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
-
-    columns = (BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
-    with Progress("{task.description}", *columns, console=console_err, transient=True) as bar:
-        task = bar.add_task("Backtesting", total=None)
-        return work(lambda done, total: bar.update(task, completed=done, total=total))
 
 
 def _print_backtest(report: dict[str, Any]) -> None:
