@@ -61,11 +61,12 @@ def update(
     """Fetch the draws after the newest stored one (the newest is checked again)."""
     from jinlotto.services import draws as service
 
-    run = service.sync_all if full else service.update
     database = open_database()
     try:
         with progress_bar(quiet=as_json, label=f"Updating from {source}") as progress:
-            report = run(database, settings(), source=source, url=url, to=to, progress=progress)
+            report = service.update(
+                database, settings(), source=source, url=url, to=to, full=full, progress=progress
+            )
     finally:
         database.close()
     _print_report(report, as_json=as_json)

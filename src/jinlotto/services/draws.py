@@ -225,40 +225,16 @@ def update(
     source: SourceKind = "official",
     url: str | None = None,
     to: int | None = None,
+    full: bool = False,
     progress: Progress | None = None,
 ) -> ImportReport:
     """Fetch the draws after the newest stored one until the source has no more (or ``to``).
 
     The newest stored draw is fetched again, so fields published after draw night (such as the
-    1st-prize auto/manual split) are filled in. Each batch is one transaction; on a source
+    1st-prize auto/manual split) are filled in. ``full`` starts from draw 1 instead: it fills
+    gaps and unknowns and re-checks every draw. Each batch is one transaction; on a source
     error the draws before the failing one are kept and a :class:`DataSourceError` is raised.
     """
-    return _sync(database, settings, source=source, url=url, to=to, progress=progress, full=False)
-
-
-def sync_all(
-    database: Database,
-    settings: Settings,
-    *,
-    source: SourceKind = "official",
-    url: str | None = None,
-    to: int | None = None,
-    progress: Progress | None = None,
-) -> ImportReport:
-    """Like :func:`update` but from draw 1: fills gaps and unknowns, re-checks every draw."""
-    return _sync(database, settings, source=source, url=url, to=to, progress=progress, full=True)
-
-
-def _sync(
-    database: Database,
-    settings: Settings,
-    *,
-    source: SourceKind,
-    url: str | None,
-    to: int | None,
-    progress: Progress | None,
-    full: bool,
-) -> ImportReport:
     with database.sessions() as session:
         newest = draw_repo.latest(session)
     start = 1 if full or newest is None else newest.draw_no

@@ -46,7 +46,7 @@ def test_full_sync_from_empty(
     shared_draws: list[Draw],
 ) -> None:
     official_server.latest = 250
-    report = service.sync_all(database, source_settings)
+    report = service.update(database, source_settings, full=True)
     assert (report.added, report.filled, report.unchanged, report.conflicts) == (250, 0, 0, [])
     assert stored(database) == shared_draws[:250]
     assert sources(database) == {"official"}
@@ -236,7 +236,7 @@ def test_mirror_full_sync_fills_gaps(
     database: Database, source_settings: Settings, shared_draws: list[Draw]
 ) -> None:
     service.import_draws(database, shared_draws[500:], source="file")
-    report = service.sync_all(database, source_settings, source="mirror")
+    report = service.update(database, source_settings, source="mirror", full=True)
     assert (report.added, report.unchanged) == (500, 700)
     assert service.status(database).missing == []
 

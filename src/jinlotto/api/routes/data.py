@@ -1,7 +1,6 @@
 """Data summary (public) and data administration (bearer token)."""
 
 import json
-from collections.abc import Callable
 from pathlib import Path as FilePath
 from typing import Any, Literal
 
@@ -36,7 +35,7 @@ def collect(
     database: DatabaseDep, settings: SettingsDep, options: SyncOptions | None = None
 ) -> dict[str, Any]:
     """Admin: fetch every draw from draw 1 (fills gaps and unknowns, reports conflicts)."""
-    return _sync(draws.sync_all, database, settings, options)
+    return _update(database, settings, options, full=True)
 
 
 @router.post("/update", dependencies=[AdminDep])
@@ -44,17 +43,15 @@ def update(
     database: DatabaseDep, settings: SettingsDep, options: SyncOptions | None = None
 ) -> dict[str, Any]:
     """Admin: fetch the draws after the newest stored one."""
-    return _sync(draws.update, database, settings, options)
+    return _update(database, settings, options, full=False)
 
 
-def _sync(
-    fetch: Callable[..., draws.ImportReport],
-    database: Database,
-    settings: Settings,
-    options: SyncOptions | None,
+def _update(
+    database: Database, settings: Settings, options: SyncOptions | None, *, full: bool
 ) -> dict[str, Any]:
     options = options or SyncOptions()
-    return fetch(database, settings, source=options.source, to=options.to).to_dict()
+    report = draws.update(database, settings, source=options.source, to=options.to, full=full)
+    return report.to_dict()
 
 
 @router.post("/sync-db", dependencies=[AdminDep])
