@@ -18,7 +18,8 @@ from jinlotto.config import Settings
 from jinlotto.db.database import Database
 from jinlotto.db.repositories import draws as draw_repo
 from jinlotto.services import notify
-from jinlotto.services.engine import NO_DATA_MESSAGE, EngineCache
+from jinlotto.services.draws import NO_DATA_MESSAGE
+from jinlotto.services.engine import EngineCache
 from jinlotto.services.models import active_model_name
 from jinlotto.services.recommend import RecommendationCache
 from jinlotto.services.tickets import KST

@@ -9,7 +9,7 @@ import typer
 from rich.table import Table
 
 from jinlotto.cli.common import console, open_database, print_json, settings
-from jinlotto.errors import InvalidFilterError, ModelError, NoDrawDataError
+from jinlotto.errors import InvalidFilterError, ModelError
 
 if TYPE_CHECKING:
     from jinlotto.config import Settings
@@ -189,7 +189,7 @@ def recommend(
     """Recommend games with confidence and analysis."""
     import numpy as np
 
-    from jinlotto.services.draws import load_history
+    from jinlotto.services.draws import stored_history
     from jinlotto.strategies.filters import Filters
 
     filters = Filters.from_mapping(
@@ -211,9 +211,7 @@ def recommend(
     )
     current = settings()
     database = open_database()
-    history = load_history(database)
-    if len(history) == 0:
-        raise NoDrawDataError("no draws are stored yet; import them with `jinlotto data import`")
+    history = stored_history(database)
     chosen = _strategy(current, database, history, strategy, seed)
     result = chosen.recommend(sets, np.random.default_rng(seed), filters)
     payload = {

@@ -114,10 +114,11 @@ def _difference(difference: dict[str, Any] | None) -> str:
 def audit(as_json: JsonFlag = False) -> None:
     """Test the stored draws against the exact laws of a fair draw."""
     from jinlotto.services import record
+    from jinlotto.services.draws import stored_history
 
     database = open_database()
     try:
-        result = record.randomness_audit(record.stored_history(database))
+        result = record.randomness_audit(stored_history(database))
     finally:
         database.close()
     if as_json:
@@ -145,13 +146,14 @@ def popularity(
 ) -> None:
     """How many others pick a game, and what it is worth if it wins."""
     from jinlotto.services import record
+    from jinlotto.services.draws import stored_history
 
     if game is None and not validate:
         raise InvalidTicketError('give a game such as "1,2,3,4,5,6", or --validate')
     numbers = record.parse_game(game) if game is not None else []
     database = open_database()
     try:
-        history = record.stored_history(database)
+        history = stored_history(database)
     finally:
         database.close()
     if validate:

@@ -18,7 +18,7 @@ from jinlotto.config import Settings
 from jinlotto.db.database import Database
 from jinlotto.db.repositories import draws as draw_repo
 from jinlotto.domain.draw import Draw, latest_due_draw
-from jinlotto.errors import DataSourceError, FileFormatError, JinlottoError
+from jinlotto.errors import DataSourceError, FileFormatError, JinlottoError, NoDrawDataError
 from jinlotto.ingest.files import ExportFormat, export_bytes, parse_draw_file, write_atomically
 
 if TYPE_CHECKING:
@@ -36,6 +36,9 @@ SourceKind = Literal["official", "mirror"]
 KST = timezone(timedelta(hours=9))
 WRITE_CHUNK = 200
 BATCH_PER_WORKER = 5
+NO_DATA_MESSAGE = (
+    "no draws are stored yet; load them with `jinlotto data import PATH` or `jinlotto data update`"
+)
 
 
 @dataclass(frozen=True)
@@ -374,3 +377,11 @@ def load_history(database: Database) -> "History":
 
     with database.sessions() as session:
         return History.from_draws(draw_repo.all_draws(session))
+
+
+def stored_history(database: Database) -> "History":
+    """Every stored draw; refuses an empty database with a message saying what to do."""
+    history = load_history(database)
+    if len(history) == 0:
+        raise NoDrawDataError(NO_DATA_MESSAGE)
+    return history

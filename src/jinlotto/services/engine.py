@@ -22,7 +22,7 @@ from jinlotto.db.repositories import draws as draw_repo
 from jinlotto.domain.history import History
 from jinlotto.errors import ModelError, NoDrawDataError, NotFoundError
 from jinlotto.services import jobs, models
-from jinlotto.services.draws import load_history
+from jinlotto.services.draws import NO_DATA_MESSAGE, load_history
 from jinlotto.services.models import active_model_name, weights_from_settings
 from jinlotto.strategies import registry
 from jinlotto.strategies.base import Strategy
@@ -34,9 +34,6 @@ ML_STRATEGIES = frozenset({"ml", "unified"})
 FALLBACK_STRATEGY = "statistical"
 TRAINING_JOB = "train-model"
 TRAINING_TTL = timedelta(hours=1)
-NO_DATA_MESSAGE = (
-    "no draws are stored yet; load them with `jinlotto data import PATH` or `jinlotto data update`"
-)
 HistoryVersion = tuple[int, int | None]
 # How stale the cached draw count and active model may be: a new draw or model shows within it.
 STATE_REFRESH_SECONDS = 1.0

@@ -18,23 +18,14 @@ from jinlotto.db.models import BacktestReportRecord
 from jinlotto.domain.history import History
 from jinlotto.domain.prizes import PRICE_CHANGE_DRAW
 from jinlotto.errors import InvalidTicketError, NoDrawDataError, NotFoundError
-from jinlotto.services.draws import load_history
+from jinlotto.services.draws import stored_history
 
 logger = logging.getLogger(__name__)
 
 DEFAULT_DRAWS = 400
 ML_STRATEGIES = frozenset({"ml", "unified"})
-NO_DATA = "no draws are stored yet; load them with `jinlotto data import PATH` first"
 NO_REPORT = "no backtest has been run yet; run `jinlotto backtest` first"
 _SEPARATORS = re.compile(r"[\s,]+")
-
-
-def stored_history(database: Database) -> History:
-    """Every stored draw; refuses an empty database with a message saying what to do."""
-    history = load_history(database)
-    if len(history) == 0:
-        raise NoDrawDataError(NO_DATA)
-    return history
 
 
 def strategy_names(requested: str, settings: Settings) -> list[str]:

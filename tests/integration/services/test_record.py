@@ -7,7 +7,7 @@ from jinlotto.db.database import Database
 from jinlotto.domain.draw import Draw
 from jinlotto.errors import InvalidTicketError, JinlottoError, NoDrawDataError, NotFoundError
 from jinlotto.services import record
-from jinlotto.services.draws import import_draws
+from jinlotto.services.draws import import_draws, stored_history
 
 
 @pytest.fixture
@@ -59,11 +59,11 @@ def test_strategy_names_all_leaves_ml_out_when_disabled(settings: Settings) -> N
 
 def test_an_empty_database_says_what_to_do(database: Database) -> None:
     with pytest.raises(NoDrawDataError, match="jinlotto data import"):
-        record.stored_history(database)
+        stored_history(database)
 
 
 def test_popularity_score_of_a_typed_game(loaded: Database) -> None:
-    history = record.stored_history(loaded)
+    history = stored_history(loaded)
     score = record.popularity_scorer.score(history, record.parse_game("3 10 17 24 31 38"))
     assert score["numbers"] == [3, 10, 17, 24, 31, 38]
     assert score["sales_of_draw"] == 1200

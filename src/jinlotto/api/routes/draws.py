@@ -8,7 +8,7 @@ from jinlotto.api.deps import SessionDep
 from jinlotto.api.schemas import DrawPage, DrawRead
 from jinlotto.db.repositories import draws as draw_repo
 from jinlotto.errors import DrawNotFoundError
-from jinlotto.services.engine import NO_DATA_MESSAGE
+from jinlotto.services.draws import NO_DATA_MESSAGE
 
 router = APIRouter(prefix="/api/draws", tags=["draws"])
 

@@ -7,7 +7,7 @@ from jinlotto import __version__
 from jinlotto.api import metrics
 from jinlotto.api.deps import StateDep
 from jinlotto.api.schemas import HealthResponse
-from jinlotto.services.engine import NO_DATA_MESSAGE
+from jinlotto.services.draws import NO_DATA_MESSAGE
 
 router = APIRouter(tags=["health"])
 

@@ -7,6 +7,7 @@ from fastapi import APIRouter
 from jinlotto.api.deps import SessionDep, StateDep
 from jinlotto.errors import NoDrawDataError
 from jinlotto.services import record
+from jinlotto.services.draws import NO_DATA_MESSAGE
 
 router = APIRouter(tags=["record"])
 
@@ -22,5 +23,5 @@ def randomness(state: StateDep) -> dict[str, Any]:
     """Tests of the stored draws against the exact laws of a fair draw."""
     history = state.engine.history()
     if len(history) == 0:
-        raise NoDrawDataError(record.NO_DATA)
+        raise NoDrawDataError(NO_DATA_MESSAGE)
     return record.randomness_audit(history)
