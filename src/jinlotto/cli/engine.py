@@ -22,8 +22,9 @@ CONFIDENCE_NOTE = (
     "every game has the same 1 in 8,145,060 chance of 1st prize."
 )
 EVALUATION_NOTE = (
-    "Draws are independent: a model that does not beat the per-position baseline has learned "
-    "only where sorted positions usually fall, not which numbers come next."
+    "Draws are independent and uniform, so a small difference either way is expected by chance. "
+    "A model that does not beat the per-position baseline has learned only where sorted "
+    "positions usually fall, not which numbers come next."
 )
 JSON_OPTION = typer.Option(False, "--json", help="Print one JSON document.")
 
@@ -66,8 +67,11 @@ def evaluate(json_output: bool = JSON_OPTION) -> None:
     since = report["since_training"]
     if since is not None:
         _print_scores(since["mean"], since, f"saved model on {since['samples']} newer draws")
-    verdict = "beats" if report["beats_position_baseline"] else "does not beat"
-    console.print(f"The model {verdict} the per-position baseline on log-loss.")
+    verdict = "lower" if report["beats_position_baseline"] else "not lower"
+    console.print(
+        f"The model's log-loss is {verdict} than the per-position baseline's in these folds "
+        "(a single mean, no significance test)."
+    )
     console.print(EVALUATION_NOTE)
 
 

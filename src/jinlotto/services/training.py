@@ -32,6 +32,8 @@ TOP_K = 8
 TEST_SHARE = 0.2
 TUNING_SPLITS = 4
 EVALUATION_SPLITS = 5
+# The features' lead-in (MIN_DRAWS) plus 50 rows: fewer leaves folds too small to score.
+MIN_HISTORY = MIN_DRAWS + 50
 TUNING_GRID: dict[str, dict[str, list[Any]]] = {
     "rf": {"max_depth": [4, 6, 8], "min_samples_leaf": [10, 25]},
     "hgb": {"max_depth": [2, 3], "learning_rate": [0.03, 0.1]},
@@ -181,8 +183,10 @@ def train_and_activate(
         raise ModelError(f"unknown estimator {estimator!r}; choose one of {', '.join(ESTIMATORS)}")
     started = time.perf_counter()
     history = load_history(database)
-    if len(history) < 60:
-        raise ModelError(f"training needs at least 60 stored draws, found {len(history)}")
+    if len(history) < MIN_HISTORY:
+        raise ModelError(
+            f"training needs at least {MIN_HISTORY} stored draws, found {len(history)}"
+        )
     features, targets = training_set(history, DEFAULT_WINDOW)
     if tune:
         params = tune_hyperparameters(features, targets, estimator, random_state)
@@ -241,8 +245,10 @@ def evaluate_active(database: Database, settings: Settings) -> dict[str, Any]:
     model = models.load_model(settings, name)
     history = load_history(database)
     features, targets = training_set(history, model.window)
-    if features.shape[0] < 50:
-        raise ModelError(f"evaluation needs at least 60 stored draws, found {len(history)}")
+    if len(history) < MIN_HISTORY:
+        raise ModelError(
+            f"evaluation needs at least {MIN_HISTORY} stored draws, found {len(history)}"
+        )
     folds = _walk_forward(features, targets, model.estimator, model.params, 0, EVALUATION_SPLITS)
     mean = {
         key: round(float(np.mean([f["mean"][key] for f in folds])), 4) for key in folds[0]["mean"]

@@ -29,7 +29,7 @@ def admin(make_client: ClientFactory, official_server: OfficialServer) -> Iterat
         lotto_api_url=official_server.url,
         lotto_mirror_url=official_server.mirror_url,
         http_retries=0,
-        http_timeout_seconds=2.0,
+        http_timeout_seconds=10.0,
         http_requests_per_second=500.0,
     ) as client:
         yield client
