@@ -18,6 +18,7 @@ from jinlotto.db.session import build_engine
 from jinlotto.domain.draw import Draw
 from jinlotto.domain.history import History
 from jinlotto.ingest.mirror import parse_mirror_array
+from jinlotto.services.draws import import_draws
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SHARED_DRAWS = REPO_ROOT.parent / "shared" / "data" / "lotto645_draws.json"
@@ -120,3 +121,10 @@ def official_server(shared_raw: list[dict[str, Any]]) -> Iterator[OfficialServer
     """A fake official server on 127.0.0.1 with draws 1-1200 (tests/support/official_server.py)."""
     with OfficialServer(shared_raw, latest=1200) as server:
         yield server
+
+
+@pytest.fixture
+def loaded(database: Database, shared_draws: list[Draw]) -> Database:
+    """The test database holding the real draws 1-1200."""
+    import_draws(database, shared_draws, source="test")
+    return database

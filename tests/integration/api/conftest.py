@@ -10,8 +10,6 @@ from fastapi.testclient import TestClient
 from jinlotto.api.app import create_app
 from jinlotto.config import Settings
 from jinlotto.db.database import Database
-from jinlotto.domain.draw import Draw
-from jinlotto.services.draws import import_draws
 
 ClientFactory = Callable[..., AbstractContextManager[TestClient]]
 
@@ -27,13 +25,6 @@ def make_client(settings: Settings, database: Database) -> ClientFactory:
             yield client
 
     return start
-
-
-@pytest.fixture
-def loaded(database: Database, shared_draws: list[Draw]) -> Database:
-    """The test database holding the real draws 1-1200."""
-    import_draws(database, shared_draws, source="test")
-    return database
 
 
 @pytest.fixture

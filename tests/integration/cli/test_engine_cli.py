@@ -12,8 +12,6 @@ from tests.support.cli import Runner, cli_runner, error_message
 from jinlotto.config import Settings
 from jinlotto.db.database import Database
 from jinlotto.domain import combos
-from jinlotto.domain.draw import Draw
-from jinlotto.services.draws import import_draws
 
 
 @pytest.fixture
@@ -28,12 +26,6 @@ def run(database: Database, settings: Settings, tmp_path: Path) -> Runner:
     }
 
     return cli_runner(env, tmp_path)
-
-
-@pytest.fixture
-def loaded(database: Database, shared_draws: list[Draw]) -> Database:
-    import_draws(database, shared_draws, source="file")
-    return database
 
 
 def ok_json(result: subprocess.CompletedProcess[str]) -> Any:

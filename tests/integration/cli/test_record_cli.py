@@ -9,8 +9,6 @@ from tests.support.cli import Runner, cli_runner
 
 from jinlotto.config import Settings
 from jinlotto.db.database import Database
-from jinlotto.domain.draw import Draw
-from jinlotto.services.draws import import_draws
 
 
 @pytest.fixture
@@ -25,12 +23,6 @@ def run(database: Database, settings: Settings, tmp_path: Path) -> Runner:
     }
 
     return cli_runner(env, tmp_path)
-
-
-@pytest.fixture
-def loaded(database: Database, shared_draws: list[Draw]) -> Database:
-    import_draws(database, shared_draws, source="test")
-    return database
 
 
 def test_backtest_json_has_the_documented_keys(run: Runner, loaded: Database) -> None:

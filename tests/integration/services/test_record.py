@@ -4,16 +4,9 @@ import pytest
 
 from jinlotto.config import Settings
 from jinlotto.db.database import Database
-from jinlotto.domain.draw import Draw
 from jinlotto.errors import InvalidTicketError, JinlottoError, NoDrawDataError, NotFoundError
 from jinlotto.services import record
-from jinlotto.services.draws import import_draws, stored_history
-
-
-@pytest.fixture
-def loaded(database: Database, shared_draws: list[Draw]) -> Database:
-    import_draws(database, shared_draws, source="test")
-    return database
+from jinlotto.services.draws import stored_history
 
 
 def test_a_backtest_is_stored_and_served_as_the_latest(loaded: Database) -> None:

@@ -19,12 +19,6 @@ from jinlotto.services.training import evaluate_active, train_and_activate
 from jinlotto.strategies.filters import Filters
 
 
-@pytest.fixture
-def loaded(database: Database, shared_draws: list[Draw]) -> Database:
-    import_draws(database, shared_draws, source="file")
-    return database
-
-
 def test_training_saves_activates_and_reports_honest_metrics(
     loaded: Database, settings: Settings
 ) -> None:
