@@ -1,6 +1,8 @@
 """History statistics over real draws, refreshed when a new draw is stored."""
 
 import time
+from collections import Counter
+from itertools import combinations
 
 from fastapi.testclient import TestClient
 from tests.integration.api.conftest import ClientFactory
@@ -11,19 +13,29 @@ from jinlotto.services.draws import import_draws
 from jinlotto.services.engine import STATE_REFRESH_SECONDS
 
 
-def test_statistics_of_draws_1_to_1200(client: TestClient) -> None:
+def test_statistics_of_draws_1_to_1200(client: TestClient, shared_draws: list[Draw]) -> None:
     body = client.get("/api/analysis/statistical").json()
+    # Every figure recounted from the draws one slip at a time, the way a person would.
+    games = [draw.numbers for draw in shared_draws]
+    counts = Counter(number for game in games for number in game)
+    last_seen = {number: index for index, game in enumerate(games) for number in game}
+    pairs = Counter(pair for game in games for pair in combinations(sorted(game), 2))
+    odd = Counter(sum(number % 2 for number in game) for game in games)
     assert body["draws"] == 1200
-    counts = body["frequencies"]["counts"]
-    assert sum(counts.values()) == 7200
-    assert counts["34"] == 181  # the most drawn number up to draw 1200
+    assert body["frequencies"]["counts"] == {str(n): counts[n] for n in range(1, 46)}
+    assert counts[34] == max(counts.values()) == 181  # the most drawn number up to draw 1200
     assert body["frequencies"]["expected_each"] == 160.0
+    assert body["gaps"] == {str(n): len(games) - 1 - last_seen[n] for n in range(1, 46)}
     # Draw 1200 was 1 2 4 16 20 32: those were seen 0 draws ago.
     assert {body["gaps"][str(n)] for n in (1, 2, 4, 16, 20, 32)} == {0}
-    assert sum(body["odd_even"].values()) == 1200
+    assert body["odd_even"] == {f"odd_{k}": odd[k] for k in range(7)}
     assert sum(body["ac_values"].values()) == 1200
     assert sum(body["zones"].values()) == 7200
-    assert body["top_pairs"][0] == {"pair": [11, 21], "count": 34}
+    most_together = max(pairs.values())
+    assert body["top_pairs"][0] == {"pair": [11, 21], "count": most_together}
+    assert pairs[(11, 21)] == most_together == 34
+    for entry in body["top_pairs"]:
+        assert entry["count"] == pairs[tuple(entry["pair"])]
     assert "independent" in body["note"]
 
 
