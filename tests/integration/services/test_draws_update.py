@@ -34,6 +34,14 @@ def stored(database: Database) -> list[Draw]:
         return draw_repo.all_draws(session)
 
 
+def row_stamps(database: Database, draw_no: int) -> tuple[str, object, object]:
+    """Which source a stored row came from, and when it was fetched and last updated."""
+    with database.sessions() as session:
+        row = draw_repo.get(session, draw_no)
+        assert row is not None
+        return row.source, row.fetched_at, row.updated_at
+
+
 def sources(database: Database) -> set[str]:
     with database.sessions() as session:
         return {row.source for row in draw_repo.page(session, limit=2000, offset=0)}
@@ -109,11 +117,13 @@ def test_a_conflicting_report_keeps_the_stored_draw(
     shared_draws: list[Draw],
 ) -> None:
     service.import_draws(database, shared_draws, source="file")
+    before = row_stamps(database, 1200)
     official_server.override(1200, tm1WnNo=3)
     report = service.update(database, source_settings)
     assert [(c.draw_no, c.fields) for c in report.conflicts] == [(1200, ["numbers"])]
     assert report.conflicts[0].reported == "2025-11-29 2 3 4 16 20 32 + 45"
     assert stored(database) == shared_draws
+    assert row_stamps(database, 1200) == before  # the row is not touched at all
 
 
 @pytest.mark.parametrize(
