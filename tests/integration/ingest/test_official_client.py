@@ -102,6 +102,7 @@ def test_slow_replies_time_out_then_a_retry_succeeds(
 ) -> None:
     official_server.fault, official_server.fault_times, official_server.delay = "slow", 1, 1.0
     assert fetch(official_server, 3, http_timeout_seconds=0.2) == shared_draws[2]
+    assert official_server.draws_requested() == [3, 3], "the slow first reply was abandoned"
 
 
 def test_a_reply_that_never_comes_is_a_timeout_error(official_server: OfficialServer) -> None:
