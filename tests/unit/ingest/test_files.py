@@ -85,7 +85,9 @@ def test_a_draw_twice_with_different_numbers_is_refused(shared_raw: list[dict[st
 def test_atomic_write_replaces_content_and_leaves_no_temporary(tmp_path: Path) -> None:
     target = tmp_path / "draws.json"
     target.write_bytes(b"old")
-    write_atomically(target, b"new")
+    with target.open("rb") as reader:  # a reader that opened the file before the write
+        write_atomically(target, b"new")
+        assert reader.read() == b"old", "the old file was swapped out whole, not overwritten"
     assert target.read_bytes() == b"new"
     assert [path.name for path in tmp_path.iterdir()] == ["draws.json"]
 
