@@ -49,12 +49,15 @@ def test_a_strategy_that_peeks_at_the_draw_is_caught(shared_history: History) ->
         {"uniform": build_contestants(["uniform"], 0)["uniform"], "cheat": cheat, "honest": honest},
         BacktestConfig(1001, 1100, tickets=10),
     )
-    report = build_report(result)["strategies"]
+    full = build_report(result)
+    report = full["strategies"]
     assert report["cheat"]["mean_matches"] == 6.0
     assert report["cheat"]["look_ahead_suspected"]
     assert "look-ahead" in report["cheat"]["reading"]
     assert not report["honest"]["look_ahead_suspected"]
     assert not report["uniform"]["look_ahead_suspected"]
+    assert "Above chance in this range: cheat." in " ".join(full["summary"])
+    assert "No strategy matched more numbers than chance would." not in full["summary"]
 
 
 def test_same_seed_same_report_and_a_new_seed_changes_it(shared_history: History) -> None:
