@@ -100,6 +100,12 @@ def test_invalid_filters_rejected(name: str, history: History) -> None:
         strategy.recommend(1, rng, Filters(excluded=(46,)))
     with pytest.raises(InvalidFilterError, match="min <= max"):
         strategy.recommend(1, rng, Filters(sum_range=(200, 100)))
+    with pytest.raises(InvalidFilterError, match="fewer than 6"):
+        strategy.recommend(1, rng, Filters(excluded=tuple(range(1, 41))))
+    # 1-5 fixed and 9-45 excluded leave only 1-5 with 6, 7 or 8: three games, not five.
+    narrow = Filters(fixed=(1, 2, 3, 4, 5), excluded=tuple(range(9, 46)))
+    with pytest.raises(InvalidFilterError, match="allow only 3 distinct games; 5 asked"):
+        strategy.recommend(5, rng, narrow)
 
 
 @pytest.mark.parametrize("name", STRATEGIES)
