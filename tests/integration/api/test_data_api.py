@@ -103,8 +103,9 @@ def test_a_source_failure_is_a_json_error_not_a_500(
 ) -> None:
     official_server.fault = "html"
     response = admin.post("/api/data/update", headers=AUTH)
-    assert 400 <= response.status_code < 600 and response.status_code != 500
+    assert response.status_code == 502  # the outside source failed, not this service
     assert set(response.json()) == {"error", "detail"}
+    assert "returned an HTML page instead of JSON" in response.json()["error"]
 
 
 def test_sync_db_imports_a_server_file_path(
