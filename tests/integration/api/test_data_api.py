@@ -161,11 +161,10 @@ def test_admin_work_runs_off_the_event_loop(
     with ThreadPoolExecutor(max_workers=1) as pool:
         pending = pool.submit(admin.post, "/api/data/collect", headers=AUTH)
         time.sleep(0.3)
-        started = time.perf_counter()
         listing = admin.get("/api/draws")
-        waited = time.perf_counter() - started
+        # Had the collect blocked the event loop, the listing would only be answered after it.
         running = not pending.done()
         collected = pending.result(timeout=30)
     assert listing.status_code == 200
-    assert running and waited < 0.5
+    assert running
     assert collected.json()["added"] == 3
