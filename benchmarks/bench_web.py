@@ -115,7 +115,8 @@ def prepare(database_url: str, model_dir: Path) -> None:
     engine.dispose()
     database = Database.open(settings)
     try:
-        import_file(database, SHARED)
+        with database.transaction() as session:
+            import_file(session, SHARED)
         result = train_and_activate(database, settings)
         print(f"model {result.model_name} trained in {result.seconds} s")
     finally:

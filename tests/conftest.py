@@ -10,6 +10,7 @@ import psycopg
 import pytest
 from psycopg import sql
 from tests.support.official_server import OfficialServer
+from tests.support.store import import_draws
 
 from jinlotto.config import Settings
 from jinlotto.db import migrate
@@ -18,7 +19,6 @@ from jinlotto.db.session import build_engine
 from jinlotto.domain.draw import Draw
 from jinlotto.domain.history import History
 from jinlotto.ingest.mirror import parse_mirror_array
-from jinlotto.services.draws import import_draws
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SHARED_DRAWS = REPO_ROOT.parent / "shared" / "data" / "lotto645_draws.json"

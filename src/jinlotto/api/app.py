@@ -3,7 +3,7 @@
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from datetime import UTC, datetime, time
+from datetime import UTC, datetime
 
 from fastapi import FastAPI
 from starlette.concurrency import run_in_threadpool
@@ -17,12 +17,12 @@ from jinlotto.api.state import ServiceState
 from jinlotto.config import Settings
 from jinlotto.db.database import Database
 from jinlotto.db.repositories import draws as draw_repo
+from jinlotto.domain.schedule import DRAW_TIME, KST
 from jinlotto.services import notify
 from jinlotto.services.draws import NO_DATA_MESSAGE
 from jinlotto.services.engine import EngineCache
 from jinlotto.services.models import active_model_name
 from jinlotto.services.recommend import RecommendationCache
-from jinlotto.services.tickets import KST
 
 logger = logging.getLogger(__name__)
 
@@ -81,5 +81,5 @@ def _metrics_state(database: Database) -> tuple[str | None, datetime | None]:
     with database.sessions() as session:
         record = draw_repo.latest(session)
         model = active_model_name(session)
-    drawn_at = datetime.combine(record.draw_date, time(20, 35), tzinfo=KST) if record else None
+    drawn_at = datetime.combine(record.draw_date, DRAW_TIME, tzinfo=KST) if record else None
     return model, drawn_at.astimezone(UTC) if drawn_at else None

@@ -57,7 +57,11 @@ class GameResultRead(BaseModel):
     matched: int | None
     bonus_matched: bool | None
     rank: int | None
-    prize: int | None
+    prize: int | None = Field(description="KRW paid to this game; null when never published")
+    prize_source: Literal["published", "rule"] | None = Field(
+        default=None,
+        description="published: the draw's own figure; rule: a fixed prize of that draw's time",
+    )
 
 
 class TicketCheckResponse(BaseModel):

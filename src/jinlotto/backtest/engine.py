@@ -16,14 +16,10 @@ import numpy as np
 from numpy.typing import NDArray
 from threadpoolctl import threadpool_limits
 
+from jinlotto.domain.draw import Draw
+from jinlotto.domain.grading import match_games, prize_table
 from jinlotto.domain.history import History
-from jinlotto.domain.prizes import (
-    game_price,
-    match_counts,
-    prizes_by_rank,
-    ranks_for,
-    tier_probabilities,
-)
+from jinlotto.domain.prizes import game_price, sole_winner_estimate, tier_probabilities
 from jinlotto.errors import JinlottoError
 
 logger = logging.getLogger(__name__)
@@ -138,16 +134,25 @@ def _play(
     return tallies
 
 
+def backtest_prizes(draw: Draw) -> IntArray:
+    """``(6,)`` KRW one game of each rank 0..5 is paid at ``draw`` in a backtest.
+
+    The grading rule's prizes (published, or fixed by the rules of the draw's time); where a pool
+    tier has none, because nobody won it, what a lone winner would have taken.
+    """
+    amounts = [
+        prize.amount if prize.amount is not None else sole_winner_estimate(draw, rank)
+        for rank, prize in enumerate(prize_table(draw))
+    ]
+    return np.array(amounts, dtype=np.int64)
+
+
 def _score(tally: StrategyTally, index: int, games: IntArray, history: History, row: int) -> None:
-    draw_no = int(history.draw_nos[row])
-    matched = match_counts(games, history.numbers[row])
-    bonus_hit = (games == history.bonus[row]).any(axis=1)
-    ranks = ranks_for(matched, bonus_hit)
-    amounts = prizes_by_rank(
-        draw_no, history.prizes[row], history.winners[row], int(history.sales[row])
-    )
+    draw = history.draw_at(row)
+    matched, _, ranks = match_games(games, draw)
+    amounts = backtest_prizes(draw)
     tally.match_counts[index] = np.bincount(matched, minlength=7)
     tally.rank_counts += np.bincount(ranks, minlength=6)
     tally.prize_total += int(amounts[ranks].sum())
-    tally.cost_total += games.shape[0] * game_price(draw_no)
+    tally.cost_total += games.shape[0] * game_price(draw.draw_no)
     tally.chance_prize_total += games.shape[0] * float(np.dot(tier_probabilities(), amounts[1:]))

@@ -34,8 +34,11 @@ def import_file(
 
     database = open_database()
     try:
-        with progress_bar(quiet=as_json, label="Importing") as progress:
-            report = service.import_file(database, path, progress=progress)
+        with (
+            progress_bar(quiet=as_json, label="Importing") as progress,
+            database.transaction() as session,
+        ):
+            report = service.import_file(session, path, progress=progress)
     finally:
         database.close()
     _print_report(report, as_json=as_json)

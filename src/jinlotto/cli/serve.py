@@ -39,7 +39,8 @@ def serve(
 def _import(database: "Database", path: Path) -> None:
     from jinlotto.services import draws
 
-    report = draws.import_file(database, path)
+    with database.transaction() as session:
+        report = draws.import_file(session, path)
     console.print(
         f"imported {path}: {report.added} added, {report.filled} filled, "
         f"{report.unchanged} unchanged, {len(report.conflicts)} conflicts"

@@ -3,29 +3,16 @@
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from datetime import date, timedelta
+from datetime import date
 
+from jinlotto.domain.games import NUMBER_MAX, NUMBER_MIN, NUMBERS_PER_GAME
+from jinlotto.domain.schedule import scheduled_date
 from jinlotto.errors import InvalidDrawError
 
 logger = logging.getLogger(__name__)
 
-NUMBER_MIN, NUMBER_MAX = 1, 45
-NUMBERS_PER_GAME = 6
 TIERS = 5
-FIRST_DRAW_DATE = date(2002, 12, 7)
 SATURDAY = 5
-
-
-def scheduled_date(draw_no: int) -> date:
-    """The Saturday on which draw ``draw_no`` falls on the weekly schedule."""
-    return FIRST_DRAW_DATE + timedelta(days=7 * (draw_no - 1))
-
-
-def latest_due_draw(day: date) -> int:
-    """The newest draw the weekly schedule puts on or before ``day`` (0 before the first)."""
-    if day < FIRST_DRAW_DATE:
-        return 0
-    return (day - FIRST_DRAW_DATE).days // 7 + 1
 
 
 @dataclass(frozen=True, slots=True)

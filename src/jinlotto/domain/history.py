@@ -6,7 +6,8 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from jinlotto.domain.draw import TIERS, Draw
+from jinlotto.domain.draw import TIERS, Draw, PrizeTier
+from jinlotto.domain.prizes import PRICE_CHANGE_DRAW
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,6 +89,33 @@ class History:
     def latest_draw_no(self) -> int | None:
         """Number of the newest draw, ``None`` for an empty history."""
         return int(self.draw_nos[-1]) if len(self) else None
+
+    def draw_at(self, row: int) -> Draw:
+        """The draw at ``row`` as a domain object (``-1`` back to unknown)."""
+
+        def known(value: np.int64) -> int | None:
+            return None if value < 0 else int(value)
+
+        numbers = tuple(int(number) for number in self.numbers[row])
+        return Draw(
+            draw_no=int(self.draw_nos[row]),
+            draw_date=self.dates[row].astype(object),
+            numbers=(numbers[0], numbers[1], numbers[2], numbers[3], numbers[4], numbers[5]),
+            bonus_no=int(self.bonus[row]),
+            tiers=tuple(
+                PrizeTier(winners=known(self.winners[row, k]), prize=known(self.prizes[row, k]))
+                for k in range(TIERS)
+            ),
+            total_sales=known(self.sales[row]),
+            first_auto=known(self.first_auto[row]),
+            first_semi_auto=known(self.first_semi_auto[row]),
+            first_manual=known(self.first_manual[row]),
+        )
+
+    def latest_with_sales(self) -> int | None:
+        """Row of the newest draw with known sales at today's price (from draw 88), if any."""
+        rows = np.flatnonzero((self.sales > 0) & (self.draw_nos >= PRICE_CHANGE_DRAW))
+        return int(rows[-1]) if rows.size else None
 
     def presence(self) -> NDArray[np.bool_]:
         """``(n, 46)`` boolean matrix: ``presence[i, k]`` is true when number k won in draw i.

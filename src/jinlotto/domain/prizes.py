@@ -1,9 +1,13 @@
 """Prize ranks, historical ticket prices and fixed prizes, and the odds of each tier."""
 
 from math import comb
+from typing import TYPE_CHECKING
 
 import numpy as np
 from numpy.typing import NDArray
+
+if TYPE_CHECKING:
+    from jinlotto.domain.draw import Draw
 
 TOTAL_COMBINATIONS = comb(45, 6)  # 8,145,060
 GAMES_PER_SLIP = 5
@@ -76,23 +80,16 @@ def fifth_prize(draw_no: int) -> int:
     return 10_000 if draw_no < PRICE_CHANGE_DRAW else 5_000
 
 
-def prizes_by_rank(
-    draw_no: int, prizes: NDArray[np.int64], winners: NDArray[np.int64], sales: int
-) -> NDArray[np.int64]:
-    """``(6,)`` KRW one game of each rank 0..5 won at a past draw (rank 0 wins nothing).
+def sole_winner_estimate(draw: "Draw", rank: int) -> int:
+    """KRW a lone winner of pool tier ``rank`` (1-3) would have taken at ``draw``.
 
-    ``prizes``/``winners`` are that draw's tiers 1..5 with -1 where unknown. The historical rules
-    apply: 5th is fixed (:func:`fifth_prize`), 4th is a fixed 50,000 KRW from draw 401 and the
-    draw's shared amount before. A tier nobody won has no published amount; one winner would
-    have taken its whole pool, estimated from the prize-fund rule (half of sales, less the
-    4th and 5th prizes paid, split 75 / 12.5 / 12.5 %), or 0 when sales are unknown.
+    For backtests only, where games nobody played can win a tier nobody won: such a tier has no
+    published amount, and one winner would have taken its whole pool, estimated from the
+    prize-fund rule (half of sales, less the 4th and 5th prizes paid, split 75 / 12.5 / 12.5 %).
+    0 when sales are unknown, and for 4th prize (a pool before draw 401).
     """
-    amounts = np.zeros(6, dtype=np.int64)
-    amounts[5] = fifth_prize(draw_no)
-    amounts[4] = FIXED_FOURTH_PRIZE if draw_no >= FIXED_FOURTH_DRAW else max(int(prizes[3]), 0)
-    paid_fixed = sum(max(int(winners[k]), 0) * max(int(prizes[k]), 0) for k in (3, 4))
-    fund = max(sales * PRIZE_FUND_SHARE - paid_fixed, 0.0) if sales > 0 else 0.0
-    for rank in (1, 2, 3):
-        published = int(prizes[rank - 1])
-        amounts[rank] = published if published > 0 else int(fund * POOL_SHARES[rank - 1])
-    return amounts
+    if rank not in (1, 2, 3) or not draw.total_sales:
+        return 0
+    paid_fixed = sum((tier.winners or 0) * (tier.prize or 0) for tier in draw.tiers[3:])
+    fund = max(draw.total_sales * PRIZE_FUND_SHARE - paid_fixed, 0.0)
+    return int(fund * POOL_SHARES[rank - 1])

@@ -7,12 +7,11 @@ letter (``m`` manual, ``q`` automatic, anything else unknown) followed by twelve
 """
 
 import re
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 from urllib.parse import parse_qs, urlsplit
 
-from jinlotto.domain.draw import NUMBER_MAX, NUMBER_MIN, NUMBERS_PER_GAME
+from jinlotto.domain.games import NUMBERS_PER_GAME, validate_game
 from jinlotto.domain.prizes import GAMES_PER_SLIP
 from jinlotto.errors import InvalidTicketError
 
@@ -49,18 +48,6 @@ class Ticket:
 
     draw_no: int
     games: tuple[TicketGame, ...]
-
-
-def validate_game(values: Sequence[int], position: int) -> tuple[int, ...]:
-    """Six distinct numbers within 1-45, sorted; ``position`` (1-based) names the game in errors."""
-    if len(values) != NUMBERS_PER_GAME:
-        raise InvalidTicketError(f"game {position}: expected 6 numbers, got {len(values)}")
-    for value in values:
-        if not NUMBER_MIN <= value <= NUMBER_MAX:
-            raise InvalidTicketError(f"game {position}: number {value} is outside 1-45")
-    if len(set(values)) != NUMBERS_PER_GAME:
-        raise InvalidTicketError(f"game {position}: numbers repeat: {sorted(values)}")
-    return tuple(sorted(values))
 
 
 def parse_qr(text: str) -> Ticket:
@@ -121,7 +108,9 @@ def _parse_game(value: str, position: int, index: int) -> TicketGame:
             f"game {index}: expected 12 digits after {letter!r}, got {digits!r}"
         )
     numbers = [int(digits[i : i + 2]) for i in range(0, _DIGITS_PER_GAME, 2)]
-    return TicketGame(numbers=validate_game(numbers, index), kind=_KINDS.get(letter, "unknown"))
+    return TicketGame(
+        numbers=validate_game(numbers, f"game {index}"), kind=_KINDS.get(letter, "unknown")
+    )
 
 
 def _check_tail(tail: str, games: int) -> None:

@@ -18,17 +18,16 @@ from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from typing import IO, Any, Literal
-from zoneinfo import ZoneInfo
 
 import joblib
 
 from jinlotto import __version__
 from jinlotto.config import get_settings
+from jinlotto.domain.schedule import KST
 from jinlotto.errors import ModelError
 
 logger = logging.getLogger(__name__)
 
-KST = ZoneInfo("Asia/Seoul")
 NAME_PREFIX = "lotto_model_"
 _NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$")
 MmapMode = Literal["r", "r+", "w+", "c"]

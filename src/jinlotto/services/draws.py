@@ -8,16 +8,15 @@ leaves unknown are filled in.
 import logging
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
-from datetime import UTC, date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
-
-from sqlalchemy.exc import IntegrityError
 
 from jinlotto.config import Settings
 from jinlotto.db.database import Database
 from jinlotto.db.repositories import draws as draw_repo
-from jinlotto.domain.draw import Draw, latest_due_draw
+from jinlotto.domain.draw import Draw
+from jinlotto.domain.schedule import kst_now, latest_held_draw
 from jinlotto.errors import DataSourceError, FileFormatError, JinlottoError, NoDrawDataError
 from jinlotto.ingest.files import ExportFormat, export_bytes, parse_draw_file, write_atomically
 
@@ -33,7 +32,6 @@ Progress = Callable[[int, int | None], None]
 """Called with (draws done, draws expected in all, when known)."""
 
 SourceKind = Literal["official", "mirror"]
-KST = timezone(timedelta(hours=9))
 WRITE_CHUNK = 200
 BATCH_PER_WORKER = 5
 NO_DATA_MESSAGE = (
@@ -112,31 +110,21 @@ class DataStatus:
 
 
 def import_draws(
-    database: Database, draws: Iterable[Draw], *, source: str, progress: Progress | None = None
+    session: "Session",
+    draws: Iterable[Draw],
+    *,
+    source: str,
+    progress: Progress | None = None,
 ) -> ImportReport:
-    """Store validated draws in one transaction: add new ones, fill unknowns, report conflicts."""
-    batch = list(draws)
-    try:
-        return _write(database, batch, source=source, progress=progress)
-    except IntegrityError:
-        # Another writer inserted one of these draws meanwhile; compare with its rows instead.
-        logger.info("draws inserted concurrently; writing the batch again")
-        return _write(database, batch, source=source, progress=progress)
-
-
-def _write(
-    database: Database, draws: Sequence[Draw], *, source: str, progress: Progress | None
-) -> ImportReport:
+    """Store validated draws in the caller's transaction: add new ones, fill unknowns, report
+    conflicts. Flushed, not committed: the caller commits the whole import or none of it."""
     report = ImportReport(source=source)
     now = datetime.now(UTC)
-    with database.transaction() as session:
-        stored = draw_repo.get_many(session, (draw.draw_no for draw in draws))
-        for start in range(0, len(draws), WRITE_CHUNK):
-            for draw in draws[start : start + WRITE_CHUNK]:
-                _store(session, stored, draw, report, now)
-            session.flush()
-            if progress:
-                progress(min(start + WRITE_CHUNK, len(draws)), len(draws))
+    batch = list(draws)
+    for start in range(0, len(batch), WRITE_CHUNK):
+        _write_chunk(session, batch[start : start + WRITE_CHUNK], report, now)
+        if progress:
+            progress(min(start + WRITE_CHUNK, len(batch)), len(batch))
     for conflict in report.conflicts:
         logger.warning(
             "draw %d conflict on %s: stored %s, %s reports %s",
@@ -149,19 +137,28 @@ def _write(
     return report
 
 
-def _store(
-    session: "Session",
-    stored: dict[int, "DrawRecord"],
-    draw: Draw,
-    report: ImportReport,
-    now: datetime,
+def _write_chunk(
+    session: "Session", chunk: Sequence[Draw], report: ImportReport, now: datetime
 ) -> None:
-    """Add ``draw``, fill the unknowns of its stored row, or record a conflict in ``report``."""
-    record = stored.get(draw.draw_no)
-    if record is None:
-        stored[draw.draw_no] = draw_repo.add(session, draw, source=report.source, now=now)
-        report.added += 1
-        return
+    stored = draw_repo.get_many(session, (draw.draw_no for draw in chunk))
+    fresh: dict[int, Draw] = {}
+    for draw in chunk:
+        if draw.draw_no not in stored:
+            fresh.setdefault(draw.draw_no, draw)
+    inserted = draw_repo.insert_absent(session, list(fresh.values()), source=report.source, now=now)
+    report.added += len(inserted)
+    # Rows just inserted (a draw may repeat in a file) and rows another writer stored meanwhile
+    # are compared like any stored row.
+    stored |= draw_repo.get_many(session, fresh)
+    for draw in chunk:
+        if draw.draw_no in inserted and fresh[draw.draw_no] is draw:
+            continue
+        _merge(stored[draw.draw_no], draw, report, now)
+    session.flush()
+
+
+def _merge(record: "DrawRecord", draw: Draw, report: ImportReport, now: datetime) -> None:
+    """Fill the unknowns of a stored row from ``draw``, or record a conflict in ``report``."""
     current = draw_repo.to_domain(record)
     fields = current.conflicts_with(draw)
     if fields:
@@ -193,7 +190,7 @@ def _describe(draw: Draw) -> str:
 
 
 def import_bytes(
-    database: Database,
+    session: "Session",
     content: bytes,
     *,
     name: str | None = None,
@@ -207,18 +204,18 @@ def import_bytes(
             raise
         raise type(error)(f"{name}: {error.message}", detail=error.detail) from error
     logger.info("importing %d draws (%s) from %s", len(draws), file_format, name or "upload")
-    return import_draws(database, draws, source="file", progress=progress)
+    return import_draws(session, draws, source="file", progress=progress)
 
 
 def import_file(
-    database: Database, path: Path, *, progress: Progress | None = None
+    session: "Session", path: Path, *, progress: Progress | None = None
 ) -> ImportReport:
     """Import a draw file from disk (see :func:`import_bytes`)."""
     try:
         content = path.read_bytes()
     except OSError as error:
         raise FileFormatError(f"cannot read {path}: {error.strerror or error}") from error
-    return import_bytes(database, content, name=str(path), progress=progress)
+    return import_bytes(session, content, name=str(path), progress=progress)
 
 
 def update(
@@ -235,8 +232,9 @@ def update(
 
     The newest stored draw is fetched again, so fields published after draw night (such as the
     1st-prize auto/manual split) are filled in. ``full`` starts from draw 1 instead: it fills
-    gaps and unknowns and re-checks every draw. Each batch is one transaction; on a source
-    error the draws before the failing one are kept and a :class:`DataSourceError` is raised.
+    gaps and unknowns and re-checks every draw. This is a job of several units of work: each
+    batch is committed on its own, so on a source error the draws before the failing one are
+    kept and a :class:`DataSourceError` is raised.
     """
     with database.sessions() as session:
         newest = draw_repo.latest(session)
@@ -270,7 +268,8 @@ def _sync_mirror(
     wanted = [
         draw for draw in draws if draw.draw_no >= start and (to is None or draw.draw_no <= to)
     ]
-    return import_draws(database, wanted, source="mirror", progress=progress)
+    with database.transaction() as session:
+        return import_draws(session, wanted, source="mirror", progress=progress)
 
 
 def _sync_official(
@@ -287,7 +286,7 @@ def _sync_official(
 
     name = source_name(url)
     report = ImportReport(source=name)
-    due = max(latest_due_draw(datetime.now(KST).date()), start)
+    due = max(latest_held_draw(kst_now()), start)
     last = due if to is None else to
     next_no = start
     with PoliteClient(settings) as client:
@@ -298,7 +297,8 @@ def _sync_official(
             )
             held, failure = _leading_draws(outcomes)
             if held:
-                report.merge(import_draws(database, held, source=name))
+                with database.transaction() as session:
+                    report.merge(import_draws(session, held, source=name))
             if progress:
                 progress(next_no - start + len(held), max(last, next_no) - start + 1)
             if failure is not None:

@@ -3,11 +3,11 @@
 import logging
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from jinlotto.config import Settings
 from jinlotto.db.models import FeedbackRecord
+from jinlotto.db.repositories import feedback as feedback_repo
 from jinlotto.errors import RateLimitedError
 
 logger = logging.getLogger(__name__)
@@ -19,18 +19,10 @@ def submit(
     session: Session, settings: Settings, *, visitor_key: str, message: str, now: datetime
 ) -> FeedbackRecord:
     """Store one message, refusing a visitor past ``FEEDBACK_PER_HOUR`` in the last hour."""
-    recent = session.scalar(
-        select(func.count(FeedbackRecord.id)).where(
-            FeedbackRecord.visitor_key == visitor_key,
-            FeedbackRecord.created_at > now - WINDOW,
-        )
-    )
-    if (recent or 0) >= settings.feedback_per_hour:
+    if feedback_repo.count_since(session, visitor_key, now - WINDOW) >= settings.feedback_per_hour:
         raise RateLimitedError(
             f"at most {settings.feedback_per_hour} messages per hour; please try again later"
         )
-    record = FeedbackRecord(visitor_key=visitor_key, message=message, created_at=now)
-    session.add(record)
-    session.flush()
+    record = feedback_repo.add(session, visitor_key=visitor_key, message=message, now=now)
     logger.info("feedback %d stored (%d characters)", record.id, len(message))
     return record

@@ -10,11 +10,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from jinlotto.config import Settings
-from jinlotto.db.models import ModelActivationRecord
+from jinlotto.db.repositories import activations
 from jinlotto.domain.history import History
 from jinlotto.errors import ModelError, NotFoundError
 from jinlotto.registry import store
@@ -39,22 +38,9 @@ def weights_from_settings(settings: Settings) -> ConfidenceWeights:
     )
 
 
-def _live_activations() -> Select[ModelActivationRecord]:
-    """Activations not rolled back, newest first (the first names the active model)."""
-    return (
-        select(ModelActivationRecord)
-        .where(ModelActivationRecord.rolled_back_at.is_(None))
-        .order_by(ModelActivationRecord.id.desc())
-    )
-
-
-def _current(session: Session) -> ModelActivationRecord | None:
-    return session.scalars(_live_activations().limit(1)).first()
-
-
 def active_model_name(session: Session) -> str | None:
     """Name of the active model, ``None`` before any model was activated."""
-    current = _current(session)
+    current = activations.current(session)
     return current.model_name if current else None
 
 
@@ -72,8 +58,7 @@ def activate(session: Session, name: str, *, settings: Settings | None = None) -
     """Make ``name`` the active model (checked to exist on disk when ``settings`` is given)."""
     if settings is not None:
         _model_file(settings, name)
-    session.add(ModelActivationRecord(model_name=name, activated_at=datetime.now(UTC)))
-    session.flush()
+    activations.add(session, name, now=datetime.now(UTC))
     logger.info("activated model %s", name)
 
 
@@ -83,7 +68,7 @@ def rollback(session: Session) -> str:
     Repeated activations of the same model are skipped, so the result always differs from the
     model rolled back; with no earlier model, ``NotFoundError`` and nothing changes.
     """
-    rows = session.scalars(_live_activations()).all()
+    rows = activations.live(session)
     if not rows:
         raise NotFoundError("no model is active")
     current = rows[0].model_name

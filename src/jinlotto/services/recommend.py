@@ -21,8 +21,8 @@ from sqlalchemy.orm import Session
 from jinlotto.db.database import Database
 from jinlotto.db.models import RecommendationRecord
 from jinlotto.db.repositories import recommendations as repo
+from jinlotto.domain.schedule import kst_date, next_draw_no
 from jinlotto.services.engine import EngineCache, Generated
-from jinlotto.services.tickets import KST, next_draw_no
 from jinlotto.strategies.filters import Filters
 
 logger = logging.getLogger(__name__)
@@ -54,11 +54,6 @@ class DailyRecommendation:
     draw_no: int
     relaxed: list[str]
     generated_now: bool
-
-
-def kst_date(now: datetime) -> date:
-    """The Korean calendar date at ``now``."""
-    return now.astimezone(KST).date()
 
 
 def seed_for(visitor_key: str, day: date, options_key: str) -> int:
@@ -170,7 +165,7 @@ def _row_values(generated: Generated, now: datetime) -> dict[str, Any]:
     return {
         "strategy": generated.strategy,
         "model_version": generated.model_version,
-        "draw_no": max(next_draw_no(now), generated.latest_draw_no + 1),
+        "draw_no": next_draw_no(now, newest_stored=generated.latest_draw_no),
         "games": generated.games,
         "relaxed": generated.relaxed,
         "created_at": now,

@@ -2,10 +2,14 @@
 when ``ml`` or ``unified`` is created (the request path with ``ENABLE_ML=false`` never is)."""
 
 from importlib import import_module
-from typing import Any
+from typing import Any, Literal
 
 from jinlotto.errors import NotFoundError
 from jinlotto.strategies.base import Strategy
+
+MODEL_STRATEGIES = frozenset({"ml", "unified"})
+"""The strategies that answer from a trained model (and need ``ENABLE_ML``)."""
+ModelStrategy = Literal["ml", "unified"]
 
 # name -> "module:class"
 _STRATEGIES: dict[str, str] = {

@@ -6,10 +6,10 @@ from itertools import combinations
 
 from fastapi.testclient import TestClient
 from tests.integration.api.conftest import ClientFactory
+from tests.support.store import import_draws
 
 from jinlotto.db.database import Database
 from jinlotto.domain.draw import Draw
-from jinlotto.services.draws import import_draws
 from jinlotto.services.engine import STATE_REFRESH_SECONDS
 
 

@@ -10,7 +10,7 @@ from tests.integration.api.conftest import ClientFactory
 
 from jinlotto.db.database import Database
 from jinlotto.db.models import RecommendationRecord
-from jinlotto.services.recommend import kst_date
+from jinlotto.domain.schedule import kst_date
 
 COOKIE = "jl_uid"
 

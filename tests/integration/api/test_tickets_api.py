@@ -1,7 +1,11 @@
 """Ticket checking against the real draw 1200: 1 2 4 16 20 32, bonus 45."""
 
+import json
+
 import pytest
 from fastapi.testclient import TestClient
+from tests.integration.api.conftest import ClientFactory
+from tests.support.store import import_bytes
 
 TIER_PRIZES_1200 = {1: 2357299875, 2: 58932497, 3: 1315458, 4: 50000, 5: 5000}
 
@@ -25,6 +29,31 @@ def test_typed_games_are_graded_with_the_real_prizes(client: TestClient) -> None
     assert [g["bonus_matched"] for g in results] == [False, True, False, False, False]
     assert [g["rank"] for g in results] == [1, 2, 3, 4, 0]
     assert [g["prize"] for g in results] == [*(TIER_PRIZES_1200[r] for r in (1, 2, 3, 4)), 0]
+    assert [g["prize_source"] for g in results] == ["published"] * 4 + ["rule"]
+
+
+def test_a_legacy_draw_pays_fixed_prizes_by_rule(make_client: ClientFactory) -> None:
+    # The legacy source carried the numbers, 1st prize and sales only.
+    legacy = {
+        "returnValue": "success",
+        "drwNo": 1200,
+        "drwNoDate": "2025-11-29",
+        **{f"drwtNo{i}": n for i, n in enumerate([1, 2, 4, 16, 20, 32], start=1)},
+        "bnusNo": 45,
+        "firstPrzwnerCo": 12,
+        "firstWinamnt": 2357299875,
+        "totSellamnt": 118339596000,
+    }
+    with make_client() as client:
+        service = client.app.state.service
+        import_bytes(service.database, json.dumps([legacy]).encode(), name="legacy.json")
+        games = [[1, 2, 4, 40, 41, 42], [1, 2, 4, 16, 41, 42], [1, 2, 4, 16, 20, 42]]
+        body = client.post("/api/tickets/check", json={"draw_no": 1200, "games": games}).json()
+    assert [(g["rank"], g["prize"], g["prize_source"]) for g in body["games"]] == [
+        (5, 5000, "rule"),
+        (4, 50000, "rule"),
+        (3, None, None),
+    ]
 
 
 def test_a_qr_ticket_is_graded_with_game_kinds(client: TestClient) -> None:

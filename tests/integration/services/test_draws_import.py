@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 import pytest
 from sqlalchemy import select
+from tests.support import store
 
 from jinlotto.config import Settings
 from jinlotto.db.database import Database
@@ -44,7 +45,7 @@ def fresh_sqlite(tmp_path: Path, settings: Settings) -> Iterator[Database]:
 def test_shared_file_imports_whole_and_status_describes_it(
     database: Database, shared_draws_path: Path, shared_history: History
 ) -> None:
-    report = service.import_file(database, shared_draws_path)
+    report = store.import_file(database, shared_draws_path)
     assert (report.added, report.filled, report.unchanged, report.conflicts) == (1200, 0, 0, [])
     current = service.status(database)
     assert (current.count, current.first_draw, current.last_draw) == (1200, 1, 1200)
@@ -57,10 +58,10 @@ def test_shared_file_imports_whole_and_status_describes_it(
 
 
 def test_importing_again_changes_nothing(database: Database, shared_draws_path: Path) -> None:
-    service.import_file(database, shared_draws_path)
+    store.import_file(database, shared_draws_path)
     with database.sessions() as session:
         before = session.scalars(select(DrawRecord.updated_at).order_by(DrawRecord.draw_no)).all()
-    report = service.import_file(database, shared_draws_path)
+    report = store.import_file(database, shared_draws_path)
     assert (report.added, report.filled, report.unchanged) == (0, 0, 1200)
     with database.sessions() as session:
         after = session.scalars(select(DrawRecord.updated_at).order_by(DrawRecord.draw_no)).all()
@@ -76,19 +77,19 @@ def test_export_then_import_into_a_fresh_database_reproduces_the_rows(
     tmp_path: Path,
     fmt: str,
 ) -> None:
-    service.import_file(database, shared_draws_path)
+    store.import_file(database, shared_draws_path)
     exported = tmp_path / f"export.{fmt}"
     assert service.export_draws(database, exported, fmt=fmt) == 1200  # type: ignore[arg-type]
     if fmt == "json":
         assert json.loads(exported.read_text(encoding="utf-8")) == shared_raw
-    report = service.import_file(fresh_sqlite, exported)
+    report = store.import_file(fresh_sqlite, exported)
     assert report.added == 1200
     assert stored(fresh_sqlite) == stored(database)
 
 
 def test_status_lists_the_gaps(database: Database, shared_draws: list[Draw]) -> None:
     kept = [d for d in shared_draws[:300] if not (5 <= d.draw_no <= 9 or d.draw_no == 200)]
-    service.import_draws(database, kept[1:], source="file")
+    store.import_draws(database, kept[1:], source="file")
     assert service.status(database).to_dict()["missing"] == [
         {"from": 1, "to": 1},
         {"from": 5, "to": 9},
@@ -113,9 +114,9 @@ def test_a_conflicting_draw_is_kept_and_reported(
     shared_raw: list[dict[str, Any]],
     tmp_path: Path,
 ) -> None:
-    service.import_draws(database, shared_draws[:10], source="official")
+    store.import_draws(database, shared_draws[:10], source="official")
     changed = [*shared_raw[:4], {**shared_raw[4], "bonus_no": 1, "date": "2003-01-11T00:00:00Z"}]
-    report = service.import_file(database, write_json(tmp_path / "changed.json", changed))
+    report = store.import_file(database, write_json(tmp_path / "changed.json", changed))
     assert report.has_conflicts
     assert (report.added, report.unchanged) == (0, 4)
     (conflict,) = report.conflicts
@@ -132,11 +133,11 @@ def test_unknown_fields_are_filled_without_touching_known_ones(
     unpublished = dataclasses.replace(
         shared_draws[1199], first_auto=None, first_manual=None, first_semi_auto=None
     )
-    service.import_draws(database, [*shared_draws[1190:1199], unpublished], source="official")
+    store.import_draws(database, [*shared_draws[1190:1199], unpublished], source="official")
     with database.sessions() as session:
         first_seen = draw_repo.get(session, 1200)
     assert first_seen is not None
-    report = service.import_file(database, write_json(tmp_path / "late.json", shared_raw[1190:]))
+    report = store.import_file(database, write_json(tmp_path / "late.json", shared_raw[1190:]))
     assert (report.filled, report.unchanged, report.added) == (1, 9, 0)
     with database.sessions() as session:
         row = draw_repo.get(session, 1200)
@@ -154,11 +155,11 @@ def test_other_prize_figures_keep_the_stored_ones_and_are_logged(
     tmp_path: Path,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    service.import_draws(database, shared_draws[:10], source="official")
+    store.import_draws(database, shared_draws[:10], source="official")
     divisions = [*shared_raw[9]["divisions"][:4], {"prize": 1, "winners": 1}]
     path = write_json(tmp_path / "other.json", [{**shared_raw[9], "divisions": divisions}])
     with caplog.at_level(logging.INFO, logger="jinlotto.services.draws"):
-        report = service.import_file(database, path)
+        report = store.import_file(database, path)
     assert (report.unchanged, report.filled, report.conflicts) == (1, 0, [])
     assert "draw 10: file reports other prize figures; kept" in caplog.text
     assert stored(database) == shared_draws[:10]
@@ -170,7 +171,7 @@ def test_an_invalid_record_writes_nothing_and_names_item_draw_and_field(
     broken = [*shared_raw[:7], {**shared_raw[7], "numbers": [1, 2, 3, 4, 5, 5]}, *shared_raw[8:]]
     path = write_json(tmp_path / "broken.json", broken)
     with pytest.raises(InvalidDrawError) as caught:
-        service.import_file(database, path)
+        store.import_file(database, path)
     assert caught.value.message == f"{path}: item 8: draw 8: numbers must be distinct, got " + (
         "[1, 2, 3, 4, 5, 5]"
     )
@@ -179,17 +180,17 @@ def test_an_invalid_record_writes_nothing_and_names_item_draw_and_field(
 
 def test_a_missing_file_is_a_clear_error(database: Database, tmp_path: Path) -> None:
     with pytest.raises(FileFormatError, match=r"cannot read .*absent\.json: No such file"):
-        service.import_file(database, tmp_path / "absent.json")
+        store.import_file(database, tmp_path / "absent.json")
 
 
 def test_import_bytes_names_the_upload_in_errors(database: Database) -> None:
     with pytest.raises(FileFormatError, match=r"^upload\.txt: unknown file format"):
-        service.import_bytes(database, b"hello", name="upload.txt")
+        store.import_bytes(database, b"hello", name="upload.txt")
 
 
 def test_import_reports_progress_to_the_end(database: Database, shared_draws: list[Draw]) -> None:
     calls: list[tuple[int, int | None]] = []
-    service.import_draws(
+    store.import_draws(
         database,
         shared_draws,
         source="file",
@@ -206,5 +207,5 @@ def test_an_import_interrupted_mid_transaction_writes_nothing(
         raise KeyboardInterrupt
 
     with pytest.raises(KeyboardInterrupt):
-        service.import_draws(database, shared_draws, source="file", progress=interrupt)
+        store.import_draws(database, shared_draws, source="file", progress=interrupt)
     assert service.status(database).count == 0

@@ -4,6 +4,7 @@ import dataclasses
 from typing import Any
 
 import pytest
+from tests.support import store
 from tests.support.official_server import OfficialServer
 
 from jinlotto.config import Settings
@@ -68,7 +69,7 @@ def test_incremental_update_fetches_only_from_the_newest_stored_draw(
     official_server: OfficialServer,
     shared_draws: list[Draw],
 ) -> None:
-    service.import_draws(database, shared_draws[:1190], source="file")
+    store.import_draws(database, shared_draws[:1190], source="file")
     report = service.update(database, source_settings)
     assert (report.added, report.unchanged, report.conflicts) == (10, 1, [])
     assert stored(database) == shared_draws
@@ -82,7 +83,7 @@ def test_not_held_yet_stops_and_a_second_update_is_idempotent(
     shared_draws: list[Draw],
 ) -> None:
     official_server.latest = 1195
-    service.import_draws(database, shared_draws[:1190], source="file")
+    store.import_draws(database, shared_draws[:1190], source="file")
     assert service.update(database, source_settings).added == 5
     again = service.update(database, source_settings)
     assert (again.added, again.filled, again.unchanged) == (0, 0, 1)
@@ -92,7 +93,7 @@ def test_not_held_yet_stops_and_a_second_update_is_idempotent(
 def test_to_stops_at_the_given_draw(
     database: Database, source_settings: Settings, shared_draws: list[Draw]
 ) -> None:
-    service.import_draws(database, shared_draws[:1190], source="file")
+    store.import_draws(database, shared_draws[:1190], source="file")
     report = service.update(database, source_settings, to=1193)
     assert report.added == 3
     assert service.status(database).last_draw == 1193
@@ -104,7 +105,7 @@ def test_split_published_later_is_filled_in(
     unpublished = dataclasses.replace(
         shared_draws[1199], first_auto=None, first_manual=None, first_semi_auto=None
     )
-    service.import_draws(database, [*shared_draws[:1199], unpublished], source="official")
+    store.import_draws(database, [*shared_draws[:1199], unpublished], source="official")
     report = service.update(database, source_settings)
     assert (report.added, report.filled) == (0, 1)
     assert stored(database)[-1] == shared_draws[1199]
@@ -116,7 +117,7 @@ def test_a_conflicting_report_keeps_the_stored_draw(
     official_server: OfficialServer,
     shared_draws: list[Draw],
 ) -> None:
-    service.import_draws(database, shared_draws, source="file")
+    store.import_draws(database, shared_draws, source="file")
     before = row_stamps(database, 1200)
     official_server.override(1200, tm1WnNo=3)
     report = service.update(database, source_settings)
@@ -144,7 +145,7 @@ def test_a_failing_draw_stops_the_update_keeping_whole_draws_before_it(
     changes: dict[str, Any],
     message: str,
 ) -> None:
-    service.import_draws(database, shared_draws[:1190], source="file")
+    store.import_draws(database, shared_draws[:1190], source="file")
     official_server.fault, official_server.fault_draws = fault, {1195}
     official_server.delay = 1.0
     with pytest.raises(DataSourceError) as caught:
@@ -164,7 +165,7 @@ def test_invalid_numbers_from_the_source_write_nothing_for_that_draw(
     official_server: OfficialServer,
     shared_draws: list[Draw],
 ) -> None:
-    service.import_draws(database, shared_draws[:1198], source="file")
+    store.import_draws(database, shared_draws[:1198], source="file")
     official_server.override(1199, tm6WnNo=46)
     with pytest.raises(DataSourceError, match="draw 1199: numbers must be within 1-45, got 46"):
         service.update(database, source_settings)
@@ -177,7 +178,7 @@ def test_server_errors_then_success_complete_the_update(
     official_server: OfficialServer,
     shared_draws: list[Draw],
 ) -> None:
-    service.import_draws(database, shared_draws[:1195], source="file")
+    store.import_draws(database, shared_draws[:1195], source="file")
     official_server.fault, official_server.fault_draws, official_server.fault_times = (
         "server_error",
         {1197},
@@ -236,7 +237,7 @@ def test_legacy_url_fills_numbers_first_prize_and_sales(
 def test_mirror_update_adds_the_draws_after_the_newest(
     database: Database, source_settings: Settings, shared_draws: list[Draw]
 ) -> None:
-    service.import_draws(database, shared_draws[:1000], source="file")
+    store.import_draws(database, shared_draws[:1000], source="file")
     report = service.update(database, source_settings, source="mirror", to=1100)
     assert (report.source, report.added, report.unchanged) == ("mirror", 100, 1)
     assert stored(database) == shared_draws[:1100]
@@ -245,7 +246,7 @@ def test_mirror_update_adds_the_draws_after_the_newest(
 def test_mirror_full_sync_fills_gaps(
     database: Database, source_settings: Settings, shared_draws: list[Draw]
 ) -> None:
-    service.import_draws(database, shared_draws[500:], source="file")
+    store.import_draws(database, shared_draws[500:], source="file")
     report = service.update(database, source_settings, source="mirror", full=True)
     assert (report.added, report.unchanged) == (500, 700)
     assert service.status(database).missing == []

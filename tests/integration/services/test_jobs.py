@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from jinlotto.db.database import Database
 from jinlotto.db.models import JobLockRecord
+from jinlotto.db.repositories import jobs as job_repo
 from jinlotto.services import jobs
 
 TTL = timedelta(minutes=5)
@@ -14,15 +15,21 @@ TTL = timedelta(minutes=5)
 
 def test_a_held_lock_is_refused_until_released_or_expired(database: Database) -> None:
     now = datetime.now(UTC)
+
+    def acquire(name: str, holder: str, at: datetime) -> bool:
+        with database.transaction() as session:
+            return job_repo.try_acquire(session, name, holder=holder, ttl=TTL, now=at)
+
+    assert acquire("train", "a", now) is True
+    assert acquire("train", "b", now) is False
+    assert acquire("other", "b", now) is True
+    assert acquire("train", "b", now + TTL * 2) is True  # a's lock went stale
     with database.transaction() as session:
-        assert jobs.try_acquire(session, "train", ttl=TTL, now=now) is True
+        job_repo.release(session, "train", holder="a")  # no longer a's: kept
+    with database.sessions() as session:
+        assert set(session.scalars(select(JobLockRecord.name))) == {"train", "other"}
     with database.transaction() as session:
-        assert jobs.try_acquire(session, "train", ttl=TTL, now=now) is False
-        assert jobs.try_acquire(session, "other", ttl=TTL, now=now) is True
-    with database.transaction() as session:
-        assert jobs.try_acquire(session, "train", ttl=TTL, now=now + TTL * 2) is True  # stale
-    with database.transaction() as session:
-        jobs.release(session, "train")
+        job_repo.release(session, "train", holder="b")
     with database.sessions() as session:
         assert set(session.scalars(select(JobLockRecord.name))) == {"other"}
 

@@ -5,18 +5,18 @@ from datetime import UTC, datetime, timedelta
 
 import numpy as np
 from sqlalchemy import func, select
+from tests.support.store import import_draws
 
 from jinlotto.config import Settings
 from jinlotto.db.database import Database
 from jinlotto.db.models import RecommendationRecord
 from jinlotto.domain.draw import Draw
-from jinlotto.services.draws import import_draws
+from jinlotto.domain.schedule import kst_date
 from jinlotto.services.engine import EngineCache, Generated
 from jinlotto.services.recommend import (
     RecommendOptions,
     daily_key,
     daily_recommendation,
-    kst_date,
 )
 from jinlotto.strategies.filters import Filters
 

@@ -6,6 +6,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from sqlalchemy import text
+from tests.support.store import import_draws
 
 from jinlotto.config import Settings
 from jinlotto.db.database import Database
@@ -14,7 +15,6 @@ from jinlotto.domain.history import History
 from jinlotto.errors import ModelError, NotFoundError
 from jinlotto.registry import store
 from jinlotto.services import models
-from jinlotto.services.draws import import_draws
 from jinlotto.services.training import evaluate_active, train_and_activate
 from jinlotto.strategies.filters import Filters
 

@@ -12,8 +12,9 @@ from jinlotto.backtest.audit import (
     serial_test,
     sum_probabilities,
 )
-from jinlotto.domain.draw import make_draw, scheduled_date
+from jinlotto.domain.draw import make_draw
 from jinlotto.domain.history import History
+from jinlotto.domain.schedule import scheduled_date
 from jinlotto.errors import JinlottoError
 
 

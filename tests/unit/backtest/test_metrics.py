@@ -7,6 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from jinlotto.backtest.engine import backtest_prizes
 from jinlotto.backtest.metrics import (
     MeanInterval,
     chi_square,
@@ -15,7 +16,9 @@ from jinlotto.backtest.metrics import (
     looks_like_look_ahead,
     pooled_cells,
 )
-from jinlotto.domain.prizes import fifth_prize, match_probabilities, prizes_by_rank
+from jinlotto.domain.draw import Draw, PrizeTier, make_draw
+from jinlotto.domain.prizes import fifth_prize, match_probabilities
+from jinlotto.domain.schedule import scheduled_date
 
 
 def test_match_probabilities_are_the_hand_computed_hypergeometric_values() -> None:
@@ -39,29 +42,41 @@ def test_fifth_prize_follows_the_2004_price_change() -> None:
     assert fifth_prize(88) == 5_000
 
 
-def _tiers(prizes: list[int], winners: list[int]) -> tuple[np.ndarray, np.ndarray]:
-    return np.array(prizes, dtype=np.int64), np.array(winners, dtype=np.int64)
+def _draw(draw_no: int, prizes: list[int], winners: list[int], sales: int | None) -> Draw:
+    return make_draw(
+        draw_no=draw_no,
+        draw_date=scheduled_date(draw_no),
+        numbers=[1, 2, 3, 4, 5, 6],
+        bonus_no=7,
+        tiers=[
+            PrizeTier(None if w < 0 else w, None if p < 0 else p)
+            for p, w in zip(prizes, winners, strict=True)
+        ],
+        total_sales=sales,
+    )
 
 
 def test_prizes_use_the_draws_amounts_and_the_rules_of_its_time() -> None:
     # draw 87 (real): 4th was shared (120,466) and 5th paid 10,000
-    prizes, winners = _tiers(
-        [1799358055, 99964337, 2639059, 120466, 10000], [11, 33, 1250, 54768, 890859]
+    real = _draw(
+        87,
+        [1799358055, 99964337, 2639059, 120466, 10000],
+        [11, 33, 1250, 54768, 890859],
+        83793642000,
     )
-    amounts = prizes_by_rank(87, prizes, winners, 83793642000)
-    assert amounts.tolist() == [0, 1799358055, 99964337, 2639059, 120466, 10000]
+    assert backtest_prizes(real).tolist() == [0, 1799358055, 99964337, 2639059, 120466, 10000]
     # draw 401 (real): 4th fixed at 50,000 from here, 5th 5,000
-    prizes, winners = _tiers(
-        [1168214792, 60424904, 1293227, 50000, 5000], [9, 29, 1355, 59599, 949491]
+    real = _draw(
+        401, [1168214792, 60424904, 1293227, 50000, 5000], [9, 29, 1355, 59599, 949491], 43491965000
     )
-    amounts = prizes_by_rank(401, prizes, winners, 43491965000)
-    assert amounts.tolist() == [0, 1168214792, 60424904, 1293227, 50000, 5000]
+    assert backtest_prizes(real).tolist() == [0, 1168214792, 60424904, 1293227, 50000, 5000]
 
 
 def test_a_tier_nobody_won_pays_its_estimated_whole_pool() -> None:
-    prizes, winners = _tiers([-1, 50_000_000, 1_000_000, 50_000, 5_000], [-1, 10, 300, 1000, 20000])
     sales = 1_000_000_000
-    amounts = prizes_by_rank(900, prizes, winners, sales)
+    amounts = backtest_prizes(
+        _draw(900, [-1, 50_000_000, 1_000_000, 50_000, 5_000], [-1, 10, 300, 1000, 20000], sales)
+    )
     fund = sales * 0.5 - 1000 * 50_000 - 20000 * 5_000
     assert amounts[1] == int(fund * 0.75)
     assert amounts[2] == 50_000_000
@@ -123,14 +138,15 @@ def test_pooled_cells_partition_in_order_and_each_expects_five(expected: list[fl
     st.integers(min_value=1, max_value=1200),
     st.lists(st.integers(min_value=-1, max_value=10**10), min_size=5, max_size=5),
     st.lists(st.integers(min_value=-1, max_value=10**7), min_size=5, max_size=5),
-    st.integers(min_value=-1, max_value=10**11),
+    st.one_of(st.none(), st.integers(min_value=0, max_value=10**11)),
 )
 def test_prizes_are_never_negative_and_follow_the_fixed_tiers(
-    draw_no: int, prizes: list[int], winners: list[int], sales: int
+    draw_no: int, prizes: list[int], winners: list[int], sales: int | None
 ) -> None:
-    amounts = prizes_by_rank(draw_no, np.array(prizes), np.array(winners), sales)
+    amounts = backtest_prizes(_draw(draw_no, prizes, winners, sales))
     assert amounts[0] == 0
     assert (amounts >= 0).all()
-    assert amounts[5] == (10_000 if draw_no < 88 else 5_000)
-    if draw_no >= 401:
+    if prizes[4] <= 0:
+        assert amounts[5] == (10_000 if draw_no < 88 else 5_000)
+    if draw_no >= 401 and prizes[3] <= 0:
         assert amounts[4] == 50_000

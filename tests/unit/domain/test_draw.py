@@ -1,13 +1,12 @@
 """Draw validation: every rule of the game refuses bad records with the draw and field named."""
 
 import logging
-from datetime import date, timedelta
+from datetime import date
 
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
 
-from jinlotto.domain.draw import Draw, PrizeTier, latest_due_draw, make_draw, scheduled_date
+from jinlotto.domain.draw import Draw, PrizeTier, make_draw
+from jinlotto.domain.schedule import scheduled_date
 from jinlotto.errors import InvalidDrawError
 
 SATURDAY_1200 = date(2025, 11, 29)
@@ -68,15 +67,6 @@ def test_saturday_off_the_schedule_is_accepted_with_a_warning(
 
 def test_schedule_matches_every_real_draw(shared_draws: list[Draw]) -> None:
     assert all(scheduled_date(draw.draw_no) == draw.draw_date for draw in shared_draws)
-
-
-@given(st.integers(min_value=1, max_value=5000), st.integers(min_value=0, max_value=6))
-def test_latest_due_draw_counts_saturdays_reached(draw_no: int, days_after: int) -> None:
-    assert latest_due_draw(scheduled_date(draw_no) + timedelta(days=days_after)) == draw_no
-
-
-def test_latest_due_draw_before_the_first_draw_is_zero() -> None:
-    assert latest_due_draw(date(2002, 12, 6)) == 0
 
 
 def test_filling_unknowns_keeps_known_values() -> None:

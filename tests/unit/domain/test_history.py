@@ -2,8 +2,9 @@
 
 import numpy as np
 
-from jinlotto.domain.draw import Draw, make_draw, scheduled_date
+from jinlotto.domain.draw import Draw, make_draw
 from jinlotto.domain.history import History
+from jinlotto.domain.schedule import scheduled_date
 
 
 def _draw(draw_no: int, split: tuple[int, int, int] | None) -> Draw:

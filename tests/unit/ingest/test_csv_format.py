@@ -4,7 +4,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from jinlotto.domain.draw import Draw, PrizeTier, make_draw, scheduled_date
+from jinlotto.domain.draw import Draw, PrizeTier, make_draw
+from jinlotto.domain.schedule import scheduled_date
 from jinlotto.errors import FileFormatError, InvalidDrawError
 from jinlotto.ingest.csv_format import draws_to_csv, parse_csv
 

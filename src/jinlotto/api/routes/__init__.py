@@ -6,10 +6,10 @@ from jinlotto.api.routes import (
     analysis,
     data,
     draws,
+    evidence,
     feedback,
     health,
     predict,
-    record,
     tickets,
     web,
 )
@@ -21,7 +21,7 @@ routers: list[APIRouter] = [
     draws.router,
     data.router,
     analysis.router,
-    record.router,
+    evidence.router,
     feedback.router,
     web.router,
 ]

@@ -63,11 +63,15 @@ async def sync_db(request: Request, database: DatabaseDep) -> dict[str, Any]:
         content, name = await _uploaded(request)
     else:
         content, name = await _body(request)
-    if content is None:
-        report = await run_in_threadpool(draws.import_file, database, FilePath(name))
-    else:
-        report = await run_in_threadpool(draws.import_bytes, database, content, name=name)
+    report = await run_in_threadpool(_import, database, content, name)
     return report.to_dict()
+
+
+def _import(database: Database, content: bytes | None, name: str) -> draws.ImportReport:
+    with database.transaction() as session:
+        if content is None:
+            return draws.import_file(session, FilePath(name))
+        return draws.import_bytes(session, content, name=name)
 
 
 async def _uploaded(request: Request) -> tuple[bytes, str]:

@@ -6,7 +6,8 @@ from fastapi import APIRouter
 
 from jinlotto.api.deps import SessionDep
 from jinlotto.api.schemas import TicketCheckRequest, TicketCheckResponse
-from jinlotto.ingest.qr import Ticket, TicketGame, parse_qr, validate_game
+from jinlotto.domain.games import validate_game
+from jinlotto.ingest.qr import Ticket, TicketGame, parse_qr
 from jinlotto.services.tickets import check_ticket
 
 router = APIRouter(prefix="/api/tickets", tags=["tickets"])
@@ -23,7 +24,7 @@ def check(body: TicketCheckRequest, session: SessionDep) -> TicketCheckResponse:
 def _typed_ticket(body: TicketCheckRequest) -> Ticket:
     assert body.draw_no is not None and body.games is not None  # checked by the schema
     games = tuple(
-        TicketGame(numbers=validate_game(game, index), kind="unknown")
+        TicketGame(numbers=validate_game(game, f"game {index}"), kind="unknown")
         for index, game in enumerate(body.games, start=1)
     )
     return Ticket(draw_no=body.draw_no, games=games)

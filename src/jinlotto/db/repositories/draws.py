@@ -2,14 +2,17 @@
 
 from collections.abc import Iterable, Sequence
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import func, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from jinlotto.db.models import DrawRecord
 from jinlotto.domain.draw import Draw, PrizeTier
 
 IN_CHUNK = 500
+_TABLE = DrawRecord.__table__
 
 
 def to_domain(record: DrawRecord) -> Draw:
@@ -33,18 +36,26 @@ def to_domain(record: DrawRecord) -> Draw:
     )
 
 
+def draw_values(draw: Draw) -> dict[str, Any]:
+    """The column values of a domain draw (everything but its source and timestamps)."""
+    values: dict[str, Any] = {"draw_date": draw.draw_date, "bonus_no": draw.bonus_no}
+    values.update({f"n{position}": number for position, number in enumerate(draw.numbers, 1)})
+    for rank, tier in enumerate(draw.tiers, start=1):
+        values[f"tier{rank}_winners"] = tier.winners
+        values[f"tier{rank}_prize"] = tier.prize
+    values.update(
+        total_sales=draw.total_sales,
+        first_auto=draw.first_auto,
+        first_semi_auto=draw.first_semi_auto,
+        first_manual=draw.first_manual,
+    )
+    return values
+
+
 def apply_draw(record: DrawRecord, draw: Draw) -> None:
     """Copy every field of a domain draw onto a row."""
-    record.draw_date = draw.draw_date
-    record.n1, record.n2, record.n3, record.n4, record.n5, record.n6 = draw.numbers
-    record.bonus_no = draw.bonus_no
-    for rank, tier in enumerate(draw.tiers, start=1):
-        setattr(record, f"tier{rank}_winners", tier.winners)
-        setattr(record, f"tier{rank}_prize", tier.prize)
-    record.total_sales = draw.total_sales
-    record.first_auto = draw.first_auto
-    record.first_semi_auto = draw.first_semi_auto
-    record.first_manual = draw.first_manual
+    for name, value in draw_values(draw).items():
+        setattr(record, name, value)
 
 
 def get(session: Session, draw_no: int) -> DrawRecord | None:
@@ -64,12 +75,29 @@ def get_many(session: Session, draw_nos: Iterable[int]) -> dict[int, DrawRecord]
     return found
 
 
-def add(session: Session, draw: Draw, *, source: str, now: datetime) -> DrawRecord:
-    """Insert a new row for a draw."""
-    record = DrawRecord(draw_no=draw.draw_no, source=source, fetched_at=now, updated_at=now)
-    apply_draw(record, draw)
-    session.add(record)
-    return record
+def insert_absent(
+    session: Session, draws: Sequence[Draw], *, source: str, now: datetime
+) -> set[int]:
+    """Insert the draws whose number has no row yet; the numbers actually inserted.
+
+    ``ON CONFLICT DO NOTHING`` waits for a concurrent writer of the same draw and then skips it,
+    so two imports at once never fail on the primary key: the caller compares the skipped draws
+    with the rows the other writer stored.
+    """
+    if not draws:
+        return set()
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    statement = (
+        dialect.insert(_TABLE)
+        .on_conflict_do_nothing(index_elements=["draw_no"])
+        .returning(_TABLE.c.draw_no)
+    )
+    rows = [
+        {"draw_no": d.draw_no, "source": source, "fetched_at": now, "updated_at": now}
+        | draw_values(d)
+        for d in draws
+    ]
+    return set(session.scalars(statement, rows))
 
 
 def all_draws(session: Session) -> list[Draw]:

@@ -15,7 +15,6 @@ the model.
 import numpy as np
 
 from jinlotto.domain.history import History
-from jinlotto.domain.prizes import PRICE_CHANGE_DRAW
 from jinlotto.errors import ModelError
 from jinlotto.strategies.base import FloatArray, IntArray, Recommendation, Strategy, gumbel_games
 from jinlotto.strategies.confidence import ConfidenceWeights
@@ -49,11 +48,11 @@ class PopularityStrategy(Strategy):
             raise ValueError("candidates_per_game must be at least 1")
         self.model_: PopularityModel = self.model or fit_model(history)
         self.play_context_ = PlayContext.from_history(history)
-        with_sales = np.flatnonzero((history.sales > 0) & (history.draw_nos >= PRICE_CHANGE_DRAW))
-        if with_sales.size == 0:
+        row = history.latest_with_sales()
+        if row is None:
             raise ModelError("the popularity strategy needs a draw with known sales")
-        self.sales_draw_no_ = int(history.draw_nos[with_sales[-1]])
-        self.sales_ = int(history.sales[with_sales[-1]])
+        self.sales_draw_no_ = int(history.draw_nos[row])
+        self.sales_ = int(history.sales[row])
 
     def number_probabilities(self) -> FloatArray:
         """Uniform: every number is equally likely, as in the draw."""

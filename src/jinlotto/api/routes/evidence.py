@@ -1,4 +1,4 @@
-"""The honest record: the latest backtest report and the randomness audit."""
+"""The evidence: the latest backtest report and the randomness audit."""
 
 from typing import Any
 
@@ -6,16 +6,16 @@ from fastapi import APIRouter
 
 from jinlotto.api.deps import SessionDep, StateDep
 from jinlotto.errors import NoDrawDataError
-from jinlotto.services import record
+from jinlotto.services import backtests
 from jinlotto.services.draws import NO_DATA_MESSAGE
 
-router = APIRouter(tags=["record"])
+router = APIRouter(tags=["evidence"])
 
 
 @router.get("/api/backtest/latest")
 def latest_backtest(session: SessionDep) -> dict[str, Any]:
     """The newest stored walk-forward backtest report (404 until one is run)."""
-    return record.latest_report(session)
+    return backtests.latest_report(session)
 
 
 @router.get("/api/analysis/randomness")
@@ -24,4 +24,4 @@ def randomness(state: StateDep) -> dict[str, Any]:
     history = state.engine.history()
     if len(history) == 0:
         raise NoDrawDataError(NO_DATA_MESSAGE)
-    return record.randomness_audit(history)
+    return backtests.randomness_audit(history)

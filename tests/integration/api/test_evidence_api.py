@@ -3,7 +3,8 @@
 from fastapi.testclient import TestClient
 
 from jinlotto.db.database import Database
-from jinlotto.services import record
+from jinlotto.services import backtests
+from jinlotto.services.draws import stored_history
 
 
 def test_latest_backtest_is_404_until_one_is_run(client: TestClient) -> None:
@@ -13,7 +14,11 @@ def test_latest_backtest_is_404_until_one_is_run(client: TestClient) -> None:
 
 
 def test_latest_backtest_serves_the_stored_report(client: TestClient, loaded: Database) -> None:
-    stored = record.run_backtest(loaded, strategies=["uniform", "statistical"], first_draw=1191)
+    report = backtests.run_backtest(
+        stored_history(loaded), strategies=["uniform", "statistical"], first_draw=1191
+    )
+    with loaded.transaction() as session:
+        stored = backtests.store_report(session, report)
     body = client.get("/api/backtest/latest").json()
     assert body["id"] == stored["id"]
     figures = body["strategies"]["statistical"]

@@ -1,19 +1,28 @@
 """Running, storing and reading backtest reports, the audit and popularity scores on a real DB."""
 
+from typing import Any
+
 import pytest
 
 from jinlotto.config import Settings
 from jinlotto.db.database import Database
+from jinlotto.domain.games import parse_game
 from jinlotto.errors import InvalidTicketError, JinlottoError, NoDrawDataError, NotFoundError
-from jinlotto.services import record
+from jinlotto.services import backtests, popularity
 from jinlotto.services.draws import stored_history
+
+
+def run_and_store(database: Database, **options: Any) -> dict[str, Any]:
+    report = backtests.run_backtest(stored_history(database), **options)
+    with database.transaction() as session:
+        return backtests.store_report(session, report)
 
 
 def test_a_backtest_is_stored_and_served_as_the_latest(loaded: Database) -> None:
     with loaded.sessions() as session, pytest.raises(NotFoundError, match="jinlotto backtest"):
-        record.latest_report(session)
+        backtests.latest_report(session)
     calls: list[tuple[int, int]] = []
-    first = record.run_backtest(
+    first = run_and_store(
         loaded,
         strategies=["uniform", "statistical"],
         first_draw=1181,
@@ -23,9 +32,9 @@ def test_a_backtest_is_stored_and_served_as_the_latest(loaded: Database) -> None
     )
     assert calls[-1] == (20, 20)
     assert (first["from"], first["to"], first["draws"]) == (1181, 1200, 20)
-    second = record.run_backtest(loaded, strategies=["uniform"], first_draw=1191, seed=4)
+    second = run_and_store(loaded, strategies=["uniform"], first_draw=1191, seed=4)
     with loaded.sessions() as session:
-        latest = record.latest_report(session)
+        latest = backtests.latest_report(session)
     assert latest["id"] == second["id"] > first["id"]
     assert latest["strategies"]["uniform"] == second["strategies"]["uniform"]
     assert set(latest["strategies"]) == {"uniform"}
@@ -33,18 +42,18 @@ def test_a_backtest_is_stored_and_served_as_the_latest(loaded: Database) -> None
 
 def test_a_failed_backtest_stores_nothing(loaded: Database) -> None:
     with pytest.raises(JinlottoError, match="no stored draw"):
-        record.run_backtest(loaded, strategies=["uniform"], first_draw=1300, last_draw=1310)
+        run_and_store(loaded, strategies=["uniform"], first_draw=1300, last_draw=1310)
     with pytest.raises(NotFoundError, match="available"):
-        record.run_backtest(loaded, strategies=["uniform", "tarot"], first_draw=1191)
+        run_and_store(loaded, strategies=["uniform", "tarot"], first_draw=1191)
     with loaded.sessions() as session, pytest.raises(NotFoundError):
-        record.latest_report(session)
+        backtests.latest_report(session)
 
 
 def test_strategy_names_all_leaves_ml_out_when_disabled(settings: Settings) -> None:
-    without_ml = record.strategy_names("all", settings.model_copy(update={"enable_ml": False}))
+    without_ml = backtests.strategy_names("all", settings.model_copy(update={"enable_ml": False}))
     assert "ml" not in without_ml and {"uniform", "popularity"} <= set(without_ml)
-    assert "ml" in record.strategy_names("all", settings.model_copy(update={"enable_ml": True}))
-    assert record.strategy_names("uniform, popularity,uniform", settings) == [
+    assert "ml" in backtests.strategy_names("all", settings.model_copy(update={"enable_ml": True}))
+    assert backtests.strategy_names("uniform, popularity,uniform", settings) == [
         "uniform",
         "popularity",
     ]
@@ -57,11 +66,11 @@ def test_an_empty_database_says_what_to_do(database: Database) -> None:
 
 def test_popularity_score_of_a_typed_game(loaded: Database) -> None:
     history = stored_history(loaded)
-    score = record.popularity_scorer.score(history, record.parse_game("3 10 17 24 31 38"))
+    score = popularity.popularity_scorer.score(history, parse_game("3 10 17 24 31 38"))
     assert score["numbers"] == [3, 10, 17, 24, 31, 38]
     assert score["sales_of_draw"] == 1200
     assert score["expected_prize_per_1000"] < 1000
     assert "below the ticket price" in score["note"]
     for bad in ("1,2,3", "1,2,3,4,5,5", "0,1,2,3,4,5", "1,2,3,4,5,46", "a,b,c,d,e,f"):
         with pytest.raises(InvalidTicketError):
-            record.parse_game(bad)
+            parse_game(bad)

@@ -1,4 +1,5 @@
-"""``jinlotto backtest``, ``audit`` and ``popularity``: the honest record from the command line.
+"""``jinlotto backtest``, ``audit`` and ``popularity``: the evidence (the honest record) from the
+command line.
 
 Services are imported inside the commands so that other commands start quickly.
 """
@@ -37,14 +38,16 @@ def backtest(
     as_json: JsonFlag = False,
 ) -> None:
     """Walk-forward backtest of strategies against chance; the report is stored."""
-    from jinlotto.services import record
+    from jinlotto.services import backtests
+    from jinlotto.services.draws import stored_history
 
     database = open_database()
     try:
-        names = record.strategy_names(strategies, settings())
+        names = backtests.strategy_names(strategies, settings())
+        history = stored_history(database)
         with progress_bar(quiet=as_json, label="Backtesting") as progress:
-            report = record.run_backtest(
-                database,
+            report = backtests.run_backtest(
+                history,
                 strategies=names,
                 first_draw=first_draw,
                 last_draw=last_draw,
@@ -53,6 +56,8 @@ def backtest(
                 retrain_every=retrain_every,
                 progress=progress,
             )
+        with database.transaction() as session:
+            report = backtests.store_report(session, report)
     finally:
         database.close()
     if as_json:
@@ -113,12 +118,12 @@ def _difference(difference: dict[str, Any] | None) -> str:
 
 def audit(as_json: JsonFlag = False) -> None:
     """Test the stored draws against the exact laws of a fair draw."""
-    from jinlotto.services import record
+    from jinlotto.services import backtests
     from jinlotto.services.draws import stored_history
 
     database = open_database()
     try:
-        result = record.randomness_audit(stored_history(database))
+        result = backtests.randomness_audit(stored_history(database))
     finally:
         database.close()
     if as_json:
@@ -145,21 +150,22 @@ def popularity(
     as_json: JsonFlag = False,
 ) -> None:
     """How many others pick a game, and what it is worth if it wins."""
-    from jinlotto.services import record
+    from jinlotto.domain.games import parse_game
+    from jinlotto.services import popularity as service
     from jinlotto.services.draws import stored_history
 
     if game is None and not validate:
         raise InvalidTicketError('give a game such as "1,2,3,4,5,6", or --validate')
-    numbers = record.parse_game(game) if game is not None else []
+    numbers = parse_game(game) if game is not None else ()
     database = open_database()
     try:
         history = stored_history(database)
     finally:
         database.close()
     if validate:
-        _print_validation(record.popularity_validation(history), as_json=as_json)
+        _print_validation(service.popularity_validation(history), as_json=as_json)
         return
-    score = record.popularity_scorer.score(history, numbers)
+    score = service.popularity_scorer.score(history, numbers)
     if as_json:
         print_json(score)
         return
