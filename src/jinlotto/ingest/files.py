@@ -1,18 +1,15 @@
-"""Draw files: format detection from content, parsing, export, atomic writes.
+"""Draw files: format detection from content, parsing and export.
 
 Readable formats: the mirror JSON array (the shared file's format), a JSON array of current or
 legacy official objects, and CSV with the header of :mod:`jinlotto.ingest.csv_format`.
 """
 
 import json
-import os
-import tempfile
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from pathlib import Path
 from typing import Any, Literal
 
 from jinlotto.domain.draw import Draw
-from jinlotto.errors import FileFormatError, InvalidDrawError, JinlottoError
+from jinlotto.errors import FileFormatError, InvalidDrawError
 from jinlotto.ingest.csv_format import draws_to_csv, looks_like_csv, parse_csv
 from jinlotto.ingest.legacy import looks_like_legacy, parse_legacy_draw
 from jinlotto.ingest.mirror import draw_to_mirror, looks_like_mirror, parse_mirror_draw
@@ -107,21 +104,3 @@ def export_bytes(draws: Iterable[Draw], fmt: ExportFormat) -> bytes:
         return draws_to_csv(draws).encode("utf-8")
     items = [draw_to_mirror(draw) for draw in draws]
     return (json.dumps(items, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
-
-
-def write_atomically(path: Path, content: bytes) -> None:
-    """Write a file so that readers see the old or the new content, never a part."""
-    directory = path.resolve().parent
-    temporary: Path | None = None
-    try:
-        handle, name = tempfile.mkstemp(dir=directory, prefix=f".{path.name}.", suffix=".tmp")
-        temporary = Path(name)
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(content)
-            stream.flush()
-            os.fsync(stream.fileno())
-        temporary.replace(path)
-    except OSError as error:
-        if temporary is not None:
-            temporary.unlink(missing_ok=True)
-        raise JinlottoError(f"cannot write {path}: {error.strerror or error}") from error

@@ -9,19 +9,17 @@ copies, not a deliberate forgery.
 import hashlib
 import json
 import logging
-import os
 import platform
 import re
 import shutil
-import tempfile
-from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from typing import IO, Any, Literal
+from typing import Any, Literal
 
 import joblib
 
 from jinlotto import __version__
+from jinlotto.atomic import write_atomically
 from jinlotto.config import get_settings
 from jinlotto.domain.schedule import KST
 from jinlotto.errors import ModelError
@@ -83,20 +81,6 @@ def _default_name(trained: Path) -> str:
     return candidate
 
 
-def _atomic_write(target: Path, write: Callable[[IO[bytes]], object]) -> None:
-    """Write through a temp file in the same folder, fsync, then rename over ``target``."""
-    descriptor, temporary = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
-    try:
-        with os.fdopen(descriptor, "wb") as handle:
-            write(handle)
-            handle.flush()
-            os.fsync(handle.fileno())
-        Path(temporary).replace(target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-
-
 def library_versions() -> dict[str, str]:
     """Versions of the libraries a pickled model depends on."""
     import numpy
@@ -144,7 +128,7 @@ def save_model(
         previous = _read_json(metadata_path(target)) if target.exists() else None
         if target.exists():
             _back_up(target, backups)
-        _atomic_write(target, lambda handle: joblib.dump(model, handle))
+        write_atomically(target, lambda handle: joblib.dump(model, handle))
         record = {
             **(metadata or {}),
             "model_name": name,
@@ -156,7 +140,7 @@ def save_model(
             "model_version": int((previous or {}).get("model_version", 0)) + 1,
         }
         text = json.dumps(record, ensure_ascii=False, indent=2, default=str)
-        _atomic_write(metadata_path(target), lambda handle: handle.write(text.encode("utf-8")))
+        write_atomically(metadata_path(target), text.encode("utf-8"))
     except ValueError:
         raise
     except Exception as error:

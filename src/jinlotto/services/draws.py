@@ -12,13 +12,14 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
+from jinlotto.atomic import write_atomically
 from jinlotto.config import Settings
 from jinlotto.db.database import Database
 from jinlotto.db.repositories import draws as draw_repo
 from jinlotto.domain.draw import Draw
 from jinlotto.domain.schedule import kst_now, latest_held_draw
 from jinlotto.errors import DataSourceError, FileFormatError, JinlottoError, NoDrawDataError
-from jinlotto.ingest.files import ExportFormat, export_bytes, parse_draw_file, write_atomically
+from jinlotto.ingest.files import ExportFormat, export_bytes, parse_draw_file
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session

@@ -8,9 +8,9 @@ import pytest
 from tests.support.official_server import legacy_item, official_item
 
 from jinlotto.domain.draw import Draw
-from jinlotto.errors import FileFormatError, InvalidDrawError, JinlottoError
+from jinlotto.errors import FileFormatError, InvalidDrawError
 from jinlotto.ingest.csv_format import draws_to_csv
-from jinlotto.ingest.files import export_bytes, parse_draw_file, write_atomically
+from jinlotto.ingest.files import export_bytes, parse_draw_file
 
 
 def encoded(payload: object) -> bytes:
@@ -80,18 +80,3 @@ def test_a_draw_twice_with_different_numbers_is_refused(shared_raw: list[dict[st
     twice = [shared_raw[0], {**shared_raw[0], "numbers": [1, 2, 3, 4, 5, 6]}]
     with pytest.raises(FileFormatError, match="draw 1 appears twice with different values"):
         parse_draw_file(encoded(twice))
-
-
-def test_atomic_write_replaces_content_and_leaves_no_temporary(tmp_path: Path) -> None:
-    target = tmp_path / "draws.json"
-    target.write_bytes(b"old")
-    with target.open("rb") as reader:  # a reader that opened the file before the write
-        write_atomically(target, b"new")
-        assert reader.read() == b"old", "the old file was swapped out whole, not overwritten"
-    assert target.read_bytes() == b"new"
-    assert [path.name for path in tmp_path.iterdir()] == ["draws.json"]
-
-
-def test_atomic_write_into_a_missing_folder_is_a_clear_error(tmp_path: Path) -> None:
-    with pytest.raises(JinlottoError, match="cannot write"):
-        write_atomically(tmp_path / "absent" / "draws.json", b"x")
