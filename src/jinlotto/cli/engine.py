@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import typer
 from rich.table import Table
 
-from jinlotto.cli.common import console, open_database, print_json, settings
+from jinlotto.cli.common import JsonFlag, console, open_database, print_json, settings
 from jinlotto.errors import InvalidFilterError, ModelError
 
 if TYPE_CHECKING:
@@ -26,7 +26,6 @@ EVALUATION_NOTE = (
     "A model that does not beat the per-position baseline has learned only where sorted "
     "positions usually fall, not which numbers come next."
 )
-JSON_OPTION = typer.Option(False, "--json", help="Print one JSON document.")
 
 models_app = typer.Typer(help="List, inspect, activate and roll back trained models.")
 
@@ -34,13 +33,13 @@ models_app = typer.Typer(help="List, inspect, activate and roll back trained mod
 def train(
     estimator: str = typer.Option("rf", help="Classifier per position: rf, hgb or logreg."),
     tune: bool = typer.Option(False, "--tune", help="Pick hyperparameters with TimeSeriesSplit."),
-    json_output: bool = JSON_OPTION,
+    as_json: JsonFlag = False,
 ) -> None:
     """Train the per-position models on the stored draws, save them and activate them."""
     from jinlotto.services.training import train_and_activate
 
     result = train_and_activate(open_database(), settings(), estimator=estimator, tune=tune)
-    if json_output:
+    if as_json:
         print_json(result.to_dict())
         return
     first, last = result.training_draw_range
@@ -51,12 +50,12 @@ def train(
     _print_scores(result.metrics["mean"], result.metrics, f"held-out {result.test_samples} draws")
 
 
-def evaluate(json_output: bool = JSON_OPTION) -> None:
+def evaluate(as_json: JsonFlag = False) -> None:
     """Score the active model's configuration out of sample beside the baselines."""
     from jinlotto.services.training import evaluate_active
 
     report = evaluate_active(open_database(), settings())
-    if json_output:
+    if as_json:
         print_json({**report, "note": EVALUATION_NOTE})
         return
     console.print(
@@ -95,14 +94,14 @@ def _print_scores(mean: dict[str, float], report: dict[str, Any], title: str) ->
 
 
 @models_app.command("list")
-def list_models(json_output: bool = JSON_OPTION) -> None:
+def list_models(as_json: JsonFlag = False) -> None:
     """Every saved model, newest first."""
     from jinlotto.services import models
 
     database = open_database()
     with database.sessions() as session:
         listing = models.list_models(settings(), session)
-    if json_output:
+    if as_json:
         print_json(listing)
         return
     if not listing:
@@ -125,12 +124,12 @@ def list_models(json_output: bool = JSON_OPTION) -> None:
 
 
 @models_app.command("show")
-def show_model(name: str, json_output: bool = JSON_OPTION) -> None:
+def show_model(name: str, as_json: JsonFlag = False) -> None:
     """The metadata of one saved model."""
     from jinlotto.services import models
 
     details = models.show_model(settings(), name)
-    if json_output:
+    if as_json:
         print_json(details)
         return
     for key, value in details.items():
@@ -139,27 +138,27 @@ def show_model(name: str, json_output: bool = JSON_OPTION) -> None:
 
 
 @models_app.command("activate")
-def activate_model(name: str, json_output: bool = JSON_OPTION) -> None:
+def activate_model(name: str, as_json: JsonFlag = False) -> None:
     """Make a saved model the active one for every process."""
     from jinlotto.services import models
 
     with open_database().transaction() as session:
         models.activate(session, name, settings=settings())
-    _report_active(name, json_output)
+    _report_active(name, as_json)
 
 
 @models_app.command("rollback")
-def rollback_model(json_output: bool = JSON_OPTION) -> None:
+def rollback_model(as_json: JsonFlag = False) -> None:
     """Go back to the model that was active before the current one."""
     from jinlotto.services import models
 
     with open_database().transaction() as session:
         name = models.rollback(session)
-    _report_active(name, json_output)
+    _report_active(name, as_json)
 
 
-def _report_active(name: str, json_output: bool) -> None:
-    if json_output:
+def _report_active(name: str, as_json: bool) -> None:
+    if as_json:
         print_json({"active": name})
     else:
         console.print(f"active model: [bold]{name}[/]")
@@ -188,7 +187,7 @@ def recommend(
         False, "--allow-past-winners", help="Allow past 1st-prize combinations."
     ),
     seed: int | None = typer.Option(None, help="Seed: the same seed gives the same games."),
-    json_output: bool = JSON_OPTION,
+    as_json: JsonFlag = False,
 ) -> None:
     """Recommend games with confidence and analysis."""
     import numpy as np
@@ -233,7 +232,7 @@ def recommend(
         ],
         "note": CONFIDENCE_NOTE,
     }
-    if json_output:
+    if as_json:
         print_json(payload)
     else:
         _print_games(payload)

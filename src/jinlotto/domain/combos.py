@@ -109,6 +109,15 @@ def combination_keys(games: IntArray) -> IntArray:
     return (np.int64(1) << games).sum(axis=1)
 
 
+def find_sorted(sorted_keys: IntArray, keys: IntArray) -> tuple[IntArray, NDArray[np.bool_]]:
+    """Binary search of each of ``keys`` in ascending ``sorted_keys``: its index there (valid
+    only where found) and whether it is there."""
+    if sorted_keys.size == 0:
+        return np.zeros(keys.shape, dtype=np.int64), np.zeros(keys.shape, dtype=np.bool_)
+    where = np.minimum(np.searchsorted(sorted_keys, keys), sorted_keys.size - 1)
+    return where.astype(np.int64), sorted_keys[where] == keys
+
+
 def _bucket_counts(buckets: IntArray, size: int) -> IntArray:
     rows = np.repeat(np.arange(buckets.shape[0]), buckets.shape[1])
     counts = np.zeros((buckets.shape[0], size), dtype=np.int64)

@@ -1,9 +1,13 @@
 """Reading the QR code printed on a Lotto 6/45 paper ticket.
 
-The code holds a URL such as ``https://m.dhlottery.co.kr/qr.do?method=winQr&v=…`` (older tickets:
-``m.nlotto.co.kr``). Its ``v`` value is a 4-digit draw number, then one to five games, each one
-letter (``m`` manual, ``q`` automatic, anything else unknown) followed by twelve digits (six
-2-digit numbers), then an optional 10-digit serial tail.
+The code holds a URL such as ``https://m.dhlottery.co.kr/qr.do?method=winQr&v=…``; older tickets
+carry ``http://qr.nlotto.co.kr/?v=…`` or ``m.nlotto.co.kr``. Any host under ``dhlottery.co.kr`` or
+``nlotto.co.kr`` is accepted, every other host refused. A person may also paste the bare ``v``
+value, or the ``v=…`` part copied out of such a URL.
+
+The ``v`` value is a 4-digit draw number, then one to five games, each one letter (``m`` manual,
+``q`` automatic, anything else unknown) followed by twelve digits (six 2-digit numbers), then an
+optional 10-digit serial tail.
 """
 
 import re
@@ -17,16 +21,7 @@ from jinlotto.errors import InvalidTicketError
 
 GameKind = Literal["manual", "auto", "unknown"]
 
-TICKET_HOSTS = frozenset(
-    {
-        "m.dhlottery.co.kr",
-        "dhlottery.co.kr",
-        "www.dhlottery.co.kr",
-        "m.nlotto.co.kr",
-        "nlotto.co.kr",
-        "www.nlotto.co.kr",
-    }
-)
+TICKET_DOMAINS = ("dhlottery.co.kr", "nlotto.co.kr")
 MAX_QR_LENGTH = 512
 _KINDS: dict[str, GameKind] = {"m": "manual", "q": "auto"}
 _DIGITS_PER_GAME = 2 * NUMBERS_PER_GAME
@@ -60,8 +55,24 @@ def parse_qr(text: str) -> Ticket:
         raise InvalidTicketError("the QR text is empty")
     if len(text) > MAX_QR_LENGTH:
         raise InvalidTicketError(f"the QR text is longer than {MAX_QR_LENGTH} characters")
-    value = _v_from_url(text) if "://" in text else text
+    value = _v_from_url(text) if "://" in text else _bare_value(text)
     return parse_v(value)
+
+
+def _bare_value(text: str) -> str:
+    """The ``v`` value itself, or the ``v=…`` fragment copied out of a ticket URL."""
+    for prefix in ("?v=", "&v=", "v="):
+        if text.startswith(prefix):
+            return text[len(prefix) :]
+    return text
+
+
+def is_ticket_host(host: str | None) -> bool:
+    """Whether ``host`` is one of the lottery's domains or a subdomain of one."""
+    if not host:
+        return False
+    host = host.lower().rstrip(".")
+    return any(host == domain or host.endswith("." + domain) for domain in TICKET_DOMAINS)
 
 
 def _v_from_url(text: str) -> str:
@@ -70,9 +81,11 @@ def _v_from_url(text: str) -> str:
         host = parts.hostname
     except ValueError as error:
         raise InvalidTicketError(f"the QR text is not a valid URL: {error}") from None
-    if parts.scheme not in {"http", "https"} or host not in TICKET_HOSTS:
+    if parts.scheme not in {"http", "https"}:
+        raise InvalidTicketError(f"not a Lotto ticket URL: the scheme {parts.scheme!r} is not http")
+    if not is_ticket_host(host):
         raise InvalidTicketError(
-            f"not a Lotto ticket URL: host {host!r} is not dhlottery.co.kr or nlotto.co.kr"
+            f"not a Lotto ticket URL: host {host!r} is not on dhlottery.co.kr or nlotto.co.kr"
         )
     values = parse_qs(parts.query, keep_blank_values=True).get("v", [])
     if len(values) != 1 or not values[0]:

@@ -45,11 +45,7 @@ def build_context(history: History) -> FilterContext:
 
 def first_prize_draws(games: NDArray[np.int64], context: FilterContext) -> list[int | None]:
     """For each game, the first draw it won 1st prize in, or ``None``."""
-    keys = combos.combination_keys(games)
-    if context.winner_keys.size == 0:
-        return [None] * keys.shape[0]
-    where = np.minimum(np.searchsorted(context.winner_keys, keys), context.winner_keys.size - 1)
-    hits = context.winner_keys[where] == keys
+    where, hits = combos.find_sorted(context.winner_keys, combos.combination_keys(games))
     return [
         int(context.winner_draw_nos[index]) if hit else None
         for index, hit in zip(where, hits, strict=True)

@@ -162,8 +162,9 @@ class Filters:
             keep &= np.isin(games, self.fixed).sum(axis=1) == len(self.fixed)
         if self.excluded:
             keep &= ~np.isin(games, self.excluded).any(axis=1)
-        if self.exclude_past_winners and context.winner_keys.size:
-            keep &= ~_sorted_contains(context.winner_keys, combos.combination_keys(games))
+        if self.exclude_past_winners:
+            _, won = combos.find_sorted(context.winner_keys, combos.combination_keys(games))
+            keep &= ~won
         if shape:
             keep &= self._shape_mask(games, context)
         return keep
@@ -194,13 +195,6 @@ class Filters:
             carried = combos.carryover_counts(games, context.last_numbers)
             keep &= (carried >= self.carryover_range[0]) & (carried <= self.carryover_range[1])
         return keep
-
-
-def _sorted_contains(sorted_keys: NDArray[np.int64], keys: NDArray[np.int64]) -> NDArray[np.bool_]:
-    """Which ``keys`` are in the sorted, non-empty ``sorted_keys`` (a binary search each)."""
-    where = np.minimum(np.searchsorted(sorted_keys, keys), sorted_keys.size - 1)
-    found: NDArray[np.bool_] = sorted_keys[where] == keys
-    return found
 
 
 def _integer(name: str, value: Any) -> int:

@@ -25,6 +25,20 @@ def test_reads_an_older_nlotto_url_and_a_bare_value() -> None:
     assert old.draw_no == 913
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        f"http://qr.nlotto.co.kr/?v=0913{GAME_A}",  # real older tickets
+        f"https://www.dhlottery.co.kr/qr.do?method=winQr&v=0913{GAME_A}",
+        f"https://M.DHLOTTERY.CO.KR./qr.do?v=0913{GAME_A}",
+        f"v=0913{GAME_A}",  # the part a person copies out of the URL
+        f"?v=0913{GAME_A}",
+    ],
+)
+def test_every_era_of_ticket_url_and_a_copied_fragment_are_read(text: str) -> None:
+    assert parse_qr(text) == parse_qr(f"0913{GAME_A}")
+
+
 def test_a_letter_other_than_m_or_q_is_reported_as_unknown() -> None:
     ticket = parse_qr(f"0913x010203040506{GAME_A}")
     assert [game.kind for game in ticket.games] == ["unknown", "auto"]
@@ -37,8 +51,11 @@ def test_five_games_is_the_most_a_ticket_holds() -> None:
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        (f"https://evil.example.com/qr.do?v=1200{GAME_A}", "not a Lotto ticket URL"),
-        (f"ftp://m.dhlottery.co.kr/?v=1200{GAME_A}", "not a Lotto ticket URL"),
+        (f"https://evil.example.com/qr.do?v=1200{GAME_A}", "host 'evil.example.com' is not on"),
+        (f"https://evil-dhlottery.co.kr/?v=1200{GAME_A}", "not a Lotto ticket URL"),
+        (f"https://dhlottery.co.kr.evil.com/?v=1200{GAME_A}", "not a Lotto ticket URL"),
+        (f"https://nlotto.co.kr@evil.com/?v=1200{GAME_A}", "host 'evil.com'"),
+        (f"ftp://m.dhlottery.co.kr/?v=1200{GAME_A}", "scheme 'ftp' is not http"),
         ("https://m.dhlottery.co.kr/qr.do?method=winQr", "no single 'v'"),
         (f"https://m.dhlottery.co.kr/?v=1200{GAME_A}&v=1201{GAME_A}", "no single 'v'"),
         ("1200", "no games"),
