@@ -1,6 +1,7 @@
 """Fixtures shared by every test: the shared draw file, and real SQLite/PostgreSQL databases."""
 
 import json
+import os
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -8,6 +9,7 @@ from typing import Any
 
 import psycopg
 import pytest
+from hypothesis import settings as hypothesis_settings
 from psycopg import sql
 from tests.support.official_server import OfficialServer
 from tests.support.store import import_draws
@@ -19,6 +21,12 @@ from jinlotto.db.session import build_engine
 from jinlotto.domain.draw import Draw
 from jinlotto.domain.history import History
 from jinlotto.ingest.mirror import parse_mirror_array
+
+# Property tests try the same examples on every run (a CI failure reproduces anywhere);
+# HYPOTHESIS_PROFILE=explore searches afresh each run.
+hypothesis_settings.register_profile("repeatable", derandomize=True)
+hypothesis_settings.register_profile("explore", derandomize=False, max_examples=1000)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "repeatable"))
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SHARED_DRAWS = REPO_ROOT.parent / "shared" / "data" / "lotto645_draws.json"

@@ -28,9 +28,12 @@ IntArray = NDArray[np.int64]
 FloatArray = NDArray[np.float64]
 
 # Candidates per try start small (a few games rarely need more) and double on every try that
-# comes up short, so strict filters get tens of thousands of candidates before relaxing.
+# comes up short: up to 16,320 candidates per relaxation stage before moving to the next, which
+# bounds the search under filters that cannot be met jointly to a few milliseconds of CPU
+# (``benchmarks/bench_engine.py`` measures it). A filter set met by fewer than about one game
+# in 3,000 is relaxed.
 FIRST_BATCH, LARGEST_BATCH = 64, 8192
-MAX_TRIES = 12  # tries per relaxation stage before moving to the next one
+MAX_TRIES = 8
 TOP_CANDIDATES = 8  # "top candidates" for the consensus ratio
 STAGE_DIVERSITY, STAGE_SHAPE, STAGE_UNWEIGHTED = 1, 2, 3
 
@@ -66,14 +69,25 @@ def gumbel_games(
     """``m`` ascending games: ``fixed`` plus numbers drawn without replacement by weight.
 
     ``log_weights`` is ``(45,)``; ``-inf`` marks numbers that must not be drawn. Adding Gumbel
-    noise and keeping the largest keys samples without replacement in proportion to the weights.
+    noise and keeping the largest keys samples without replacement in proportion to the weights;
+    when every drawable number weighs the same, plain uniform keys do the same, faster.
     """
     need = 6 - len(fixed)
-    keys = log_weights[np.newaxis, :] + rng.gumbel(size=(m, 45))
+    drawable = np.isfinite(log_weights)
+    if np.ptp(log_weights[drawable]) == 0:
+        keys = np.where(drawable, rng.random((m, 45)), -np.inf)
+    else:
+        keys = log_weights[np.newaxis, :] + rng.gumbel(size=(m, 45))
     picked = np.argpartition(-keys, need - 1, axis=1)[:, :need] + 1 if need else None
     held = np.broadcast_to(np.asarray(fixed, dtype=np.int64), (m, len(fixed)))
     games = held if picked is None else np.concatenate([held, picked], axis=1)
     return np.sort(games, axis=1).astype(np.int64)
+
+
+def uniform_games(m: int, rng: np.random.Generator) -> IntArray:
+    """``(m, 6)`` uniformly random ascending games (the smallest 6 of 45 random keys)."""
+    keys = rng.random((m, 45))
+    return np.sort(np.argpartition(keys, 5, axis=1)[:, :6] + 1, axis=1).astype(np.int64)
 
 
 class Strategy(ABC):
@@ -81,6 +95,7 @@ class Strategy(ABC):
 
     name: ClassVar[str]
     has_diversity: ClassVar[bool] = False
+    candidates_per_game: int = 1  # candidates :meth:`_choose` needs for each game it keeps
 
     def __init__(
         self,
@@ -109,6 +124,14 @@ class Strategy(ABC):
         """``(m, 6)`` ascending unfiltered games drawn by the number probabilities."""
         return gumbel_games(_log_weights(self.number_probabilities()), m, rng)
 
+    def _propose(self, m: int, rng: np.random.Generator) -> IntArray:
+        """``m`` candidate games for :meth:`recommend` to filter (by default :meth:`sample`)."""
+        return self.sample(m, rng)
+
+    def _choose(self, passing: IntArray) -> IntArray:
+        """The games to keep among candidates that passed the filters (all, by default)."""
+        return passing
+
     def consensus(self, games: IntArray) -> FloatArray:
         """Share of each game's numbers among the strategy's top candidates.
 
@@ -125,33 +148,37 @@ class Strategy(ABC):
         return np.ones(games.shape[0], dtype=np.bool_)
 
     def recommend(
-        self, n: int, rng: np.random.Generator, filters: Filters | None = None
+        self, n: int, rng: np.random.Generator | None = None, filters: Filters | None = None
     ) -> Recommendation:
-        """``n`` distinct games meeting ``filters``, relaxing them in stages when needed."""
+        """``n`` distinct games meeting ``filters``, relaxing them in stages when needed.
+
+        Without ``rng`` the games are drawn from ``random_state`` (scikit-learn's convention:
+        the same ``random_state`` gives the same games; ``None`` gives fresh ones).
+        """
         if not hasattr(self, "context_"):
             raise ModelError(f"strategy {self.name!r} is not fitted")
+        rng = rng if rng is not None else np.random.default_rng(self.random_state)
         filters = filters or Filters()
-        filters.validate()
         _check_enough_combinations(filters, n)
-        games = np.zeros((0, 6), dtype=np.int64)
-        stage: tuple[int, list[str]] = (0, [])
-        for stage in self._stages(filters):
-            games = self._search(games, n, rng, filters, stage[0])
+        strict, loose = self._search_shaped(n, rng, filters)
+        if strict.shape[0] >= n:
+            return self._finish(strict[:n], 0, [])
+        if self.has_diversity and loose.shape[0] >= n:
+            return self._finish(loose[:n], STAGE_DIVERSITY, ["diversity"])
+        games = loose
+        for stage, relaxed in self._stages(filters):
+            games = self._search(games, n, rng, filters, stage)
             if games.shape[0] >= n:
-                break
-        else:
-            raise InvalidFilterError(
-                f"only {games.shape[0]} of {n} games meet the fixed and excluded numbers "
-                "without repeating a past 1st-prize combination"
-            )
-        return self._finish(games[:n], *stage)
+                return self._finish(games[:n], stage, relaxed)
+        raise InvalidFilterError(
+            f"only {games.shape[0]} of {n} games meet the fixed and excluded numbers "
+            "without repeating a past 1st-prize combination"
+        )
 
     def _stages(self, filters: Filters) -> list[tuple[int, list[str]]]:
-        stages: list[tuple[int, list[str]]] = [(0, [])]
-        relaxed: list[str] = []
-        if self.has_diversity:
-            relaxed = ["diversity"]
-            stages.append((STAGE_DIVERSITY, relaxed))
+        """The stages after the shaped ones: shape filters dropped, then weights ignored."""
+        relaxed = ["diversity"] if self.has_diversity else []
+        stages: list[tuple[int, list[str]]] = []
         shape = filters.active_shape_filters()
         if shape:
             relaxed = relaxed + shape
@@ -160,20 +187,42 @@ class Strategy(ABC):
             stages.append((STAGE_UNWEIGHTED, [*relaxed, "strategy_weights"]))
         return stages
 
+    def _search_shaped(
+        self, n: int, rng: np.random.Generator, filters: Filters
+    ) -> tuple[IntArray, IntArray]:
+        """Games meeting every filter with and without the diversity rules, from one stream of
+        candidates: stages 0 and 1 share one budget."""
+        strict = loose = np.zeros((0, 6), dtype=np.int64)
+        for batch in self._batches(n):
+            candidates = self._candidates(batch, rng, filters, 0)
+            passing = candidates[filters.mask(candidates, self.context_)]
+            chosen = self._choose(passing)
+            strict = _distinct(np.concatenate([strict, chosen[self.diversity_mask(chosen)]]))
+            if strict.shape[0] >= n:
+                break
+            if self.has_diversity:
+                loose = _distinct(np.concatenate([loose, chosen]))
+        return strict, _distinct(np.concatenate([strict, loose]))
+
     def _search(
         self, found: IntArray, n: int, rng: np.random.Generator, filters: Filters, stage: int
     ) -> IntArray:
-        batch, largest = max(FIRST_BATCH, 4 * n), max(LARGEST_BATCH, 8 * n)
-        for _ in range(MAX_TRIES):
+        for batch in self._batches(n):
             candidates = self._candidates(batch, rng, filters, stage)
-            keep = filters.mask(candidates, self.context_, shape=stage < STAGE_SHAPE)
-            if stage < STAGE_DIVERSITY:
-                keep &= self.diversity_mask(candidates)
-            found = _distinct(np.concatenate([found, candidates[keep]]))
+            keep = filters.mask(candidates, self.context_, shape=False)
+            found = _distinct(np.concatenate([found, self._choose(candidates[keep])]))
             if found.shape[0] >= n:
                 break
-            batch = min(2 * batch, largest)
         return found
+
+    def _batches(self, n: int) -> list[int]:
+        """Candidate counts of the tries of one search: doubling, up to ``LARGEST_BATCH``."""
+        batch = max(FIRST_BATCH, 4 * n * self.candidates_per_game)
+        sizes = []
+        for _ in range(MAX_TRIES):
+            sizes.append(batch)
+            batch = min(2 * batch, LARGEST_BATCH)
+        return sizes
 
     def _candidates(
         self, m: int, rng: np.random.Generator, filters: Filters, stage: int
@@ -181,7 +230,7 @@ class Strategy(ABC):
         if stage >= STAGE_UNWEIGHTED:
             weights = np.full(45, 1 / 45)
         elif not filters.fixed and not filters.excluded:
-            return self.sample(m, rng)
+            return self._propose(m, rng)
         else:
             weights = self.number_probabilities()
         log_weights = _log_weights(weights)

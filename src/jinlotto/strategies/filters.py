@@ -2,6 +2,9 @@
 
 Every option is off by default except ``exclude_past_winners`` (a user asking for new numbers
 does not expect a combination that already won 1st prize). Ranges are inclusive ``(min, max)``.
+A :class:`Filters` is checked when it is built: contradictions (a number both fixed and
+excluded, more than 5 fixed, fewer than 6 numbers left) and values no game can have (see
+:data:`LIMITS`) raise ``InvalidFilterError`` naming the option.
 
 Relaxation, used when the filters cannot be met within a bounded number of tries:
 
@@ -44,6 +47,20 @@ SHAPE_FILTERS = (
 )
 _RANGE_FIELDS = ("sum_range", "odd_range", "low_range", "end_digit_sum_range", "carryover_range")
 _INT_FIELDS = ("min_ac", "max_consecutive", "max_per_zone", "max_same_end_digit", "min_span")
+# What each shape filter's value may be: the least and the most its figure takes over all
+# C(45, 6) games (checked by enumerating them in the tests). A value outside can never be met.
+LIMITS: dict[str, IntRange] = {
+    "sum_range": (21, 255),
+    "odd_range": (0, 6),
+    "low_range": (0, 6),
+    "min_ac": (0, 10),
+    "max_consecutive": (1, 6),
+    "max_per_zone": (2, 6),  # six numbers in five zones: some zone holds two
+    "end_digit_sum_range": (2, 52),
+    "max_same_end_digit": (1, 5),  # 1, 11, 21, 31, 41 share the most
+    "min_span": (5, 44),
+    "carryover_range": (0, 6),
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,60 +99,48 @@ class Filters:
             value = getattr(self, name)
             if value is not None:
                 object.__setattr__(self, name, tuple(value))
+        self._validate()
 
     @classmethod
-    def from_mapping(cls, options: Mapping[str, Any]) -> "Filters":
-        """Filters from API/CLI input; unknown keys and wrong types raise ``InvalidFilterError``."""
-        known = {field.name for field in fields(cls)}
-        unknown = sorted(set(options) - known)
-        if unknown:
-            raise InvalidFilterError(
-                f"unknown filter option(s): {', '.join(unknown)}", detail={"known": sorted(known)}
-            )
-        values: dict[str, Any] = {}
-        for name, value in options.items():
-            if value is None:
-                continue
-            if name in ("fixed", "excluded"):
-                values[name] = tuple(_number_list(name, value))
-            elif name in _RANGE_FIELDS:
-                values[name] = _int_range(name, value)
-            elif name in _INT_FIELDS:
-                values[name] = _integer(name, value)
-            elif not isinstance(value, bool):
-                raise InvalidFilterError(f"{name} must be true or false")
-            else:
-                values[name] = value
-        filters = cls(**values)
-        filters.validate()
-        return filters
+    def from_mapping(
+        cls, options: Mapping[str, Any], *, labels: Mapping[str, str] | None = None
+    ) -> "Filters":
+        """Filters from API/CLI input; anything wrong raises ``InvalidFilterError``.
 
-    def validate(self) -> None:
-        """Raise ``InvalidFilterError`` when the options contradict each other."""
+        ``labels`` maps option names to what the user typed (``{"sum_range": "--sum"}``), so the
+        message names the option as given; ``detail["option"]`` is that label too.
+        """
+        try:
+            return cls(**_parse(options))
+        except InvalidFilterError as error:
+            raise _relabelled(error, labels or {}) from None
+
+    def _validate(self) -> None:
+        """Refuse options that contradict each other or that no game can meet."""
         for name in ("fixed", "excluded"):
             numbers = getattr(self, name)
             outside = [n for n in numbers if not 1 <= n <= 45]
             if outside:
-                raise InvalidFilterError(f"{name} numbers must be 1-45, got {outside}")
+                raise _error(name, f"numbers must be 1-45, got {outside}")
             if len(set(numbers)) != len(numbers):
-                raise InvalidFilterError(f"{name} numbers are listed more than once")
+                raise _error(name, "numbers are listed more than once")
         if len(self.fixed) > MAX_FIXED:
-            raise InvalidFilterError(f"at most {MAX_FIXED} fixed numbers, got {len(self.fixed)}")
+            raise _error("fixed", f"holds at most {MAX_FIXED} numbers, got {len(self.fixed)}")
         both = sorted(set(self.fixed) & set(self.excluded))
         if both:
-            raise InvalidFilterError(f"numbers both fixed and excluded: {both}")
+            raise _error("excluded", f"holds numbers that are also fixed: {both}")
         if 45 - len(self.excluded) < 6:
-            raise InvalidFilterError(
-                f"{len(self.excluded)} excluded numbers leave fewer than 6 to choose from"
+            raise _error(
+                "excluded", f"leaves {45 - len(self.excluded)} numbers, fewer than a game's 6"
             )
         for name in _RANGE_FIELDS:
             bounds = getattr(self, name)
-            if bounds is not None and (len(bounds) != 2 or bounds[0] > bounds[1] or bounds[0] < 0):
-                raise InvalidFilterError(f"{name} must be (min, max) with 0 <= min <= max")
+            if bounds is not None:
+                _check_range(name, bounds)
         for name in _INT_FIELDS:
             value = getattr(self, name)
-            if value is not None and value < 0:
-                raise InvalidFilterError(f"{name} must not be negative")
+            if value is not None:
+                _check_value(name, value)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready options (tuples as lists)."""
@@ -197,15 +202,71 @@ class Filters:
         return keep
 
 
+def _error(name: str, problem: str) -> InvalidFilterError:
+    """An error about option ``name``; the message starts with the name (see ``_relabelled``)."""
+    return InvalidFilterError(f"{name} {problem}", detail={"option": name})
+
+
+def _relabelled(error: InvalidFilterError, labels: Mapping[str, str]) -> InvalidFilterError:
+    detail = error.detail if isinstance(error.detail, dict) else {}
+    name = str(detail.get("option", ""))
+    label = labels.get(name)
+    if not label or not error.message.startswith(name):
+        return error
+    message = label + error.message[len(name) :]
+    return InvalidFilterError(message, detail={**detail, "option": label})
+
+
+def _check_range(name: str, bounds: tuple[int, ...]) -> None:
+    low, high = LIMITS[name]
+    if len(bounds) != 2 or bounds[0] > bounds[1]:
+        raise _error(name, f"must be a range MIN-MAX with MIN <= MAX, got {list(bounds)}")
+    if bounds[0] < low or bounds[1] > high:
+        shown = list(bounds)
+        raise _error(name, f"must lie within {low}-{high} (what a game can have), got {shown}")
+
+
+def _check_value(name: str, value: int) -> None:
+    low, high = LIMITS[name]
+    if not low <= value <= high:
+        raise _error(name, f"must be {low}-{high} (what a game can have), got {value}")
+
+
+def _parse(options: Mapping[str, Any]) -> dict[str, Any]:
+    known = {field.name for field in fields(Filters)}
+    unknown = sorted(set(options) - known)
+    if unknown:
+        raise InvalidFilterError(
+            f"unknown filter option(s): {', '.join(unknown)}", detail={"known": sorted(known)}
+        )
+    values: dict[str, Any] = {}
+    for name, value in options.items():
+        if value is None:
+            continue
+        if name in ("fixed", "excluded"):
+            values[name] = tuple(_number_list(name, value))
+        elif name in _RANGE_FIELDS:
+            values[name] = _int_range(name, value)
+        elif name in _INT_FIELDS:
+            values[name] = _integer(name, value)
+        elif not isinstance(value, bool):
+            raise _error(name, "must be true or false")
+        else:
+            values[name] = value
+    return values
+
+
 def _integer(name: str, value: Any) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
-        raise InvalidFilterError(f"{name} must be a whole number, got {value!r}")
+        raise _error(name, f"must be a whole number, got {str(value)[:20]!r}")
     return value
 
 
 def _number_list(name: str, value: Any) -> list[int]:
     if isinstance(value, str | bytes) or not isinstance(value, list | tuple):
-        raise InvalidFilterError(f"{name} must be a list of numbers 1-45")
+        raise _error(name, "must be a list of numbers 1-45")
+    if len(value) > 45:
+        raise _error(name, f"must list at most 45 numbers, got {len(value)}")
     return [_integer(name, item) for item in value]
 
 
@@ -213,5 +274,5 @@ def _int_range(name: str, value: Any) -> IntRange:
     if isinstance(value, Mapping):
         value = [value.get("min"), value.get("max")]
     if isinstance(value, str | bytes) or not isinstance(value, list | tuple) or len(value) != 2:
-        raise InvalidFilterError(f"{name} must be [min, max]")
+        raise _error(name, "must be [min, max]")
     return (_integer(name, value[0]), _integer(name, value[1]))

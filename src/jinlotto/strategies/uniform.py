@@ -3,7 +3,7 @@
 import numpy as np
 
 from jinlotto.domain.history import History
-from jinlotto.strategies.base import FloatArray, IntArray, Strategy
+from jinlotto.strategies.base import FloatArray, IntArray, Strategy, uniform_games
 
 
 class UniformStrategy(Strategy):
@@ -24,6 +24,5 @@ class UniformStrategy(Strategy):
         return self.probabilities_
 
     def sample(self, m: int, rng: np.random.Generator) -> IntArray:
-        """``(m, 6)`` uniformly random ascending games (the smallest 6 of 45 random keys)."""
-        keys = rng.random((m, 45))
-        return np.sort(np.argpartition(keys, 5, axis=1)[:, :6] + 1, axis=1).astype(np.int64)
+        """``(m, 6)`` uniformly random ascending games."""
+        return uniform_games(m, rng)

@@ -4,13 +4,14 @@ from itertools import combinations, pairwise
 
 import numpy as np
 import pytest
-from hypothesis import assume, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from jinlotto.domain import combos
 from jinlotto.domain.history import History
 from jinlotto.errors import InvalidFilterError
 from jinlotto.strategies.analysis import build_context
-from jinlotto.strategies.filters import FilterContext, Filters
+from jinlotto.strategies.filters import LIMITS, FilterContext, Filters
 
 CONTEXT = FilterContext(
     last_numbers=np.array([1, 2, 4, 16, 20, 32]),
@@ -62,26 +63,30 @@ def ranges(low: int, high: int) -> st.SearchStrategy[tuple[int, int] | None]:
     return st.none() | pair
 
 
-filters_strategy = st.builds(
-    Filters,
-    fixed=st.lists(st.integers(1, 45), max_size=2, unique=True).map(tuple),
-    excluded=st.lists(st.integers(1, 45), max_size=3, unique=True).map(tuple),
-    sum_range=ranges(21, 255),
-    odd_range=ranges(0, 6),
-    low_range=ranges(0, 6),
-    min_ac=st.none() | st.integers(0, 10),
-    max_consecutive=st.none() | st.integers(1, 6),
-    max_per_zone=st.none() | st.integers(1, 6),
-    end_digit_sum_range=ranges(0, 54),
-    max_same_end_digit=st.none() | st.integers(1, 6),
-    min_span=st.none() | st.integers(5, 44),
-    carryover_range=ranges(0, 6),
-    exclude_past_winners=st.booleans(),
-)
+@st.composite
+def filters_strategy(draw: st.DrawFn) -> Filters:
+    """Any valid filters: fixed and excluded numbers apart, every value within its limits."""
+    numbers = draw(st.lists(st.integers(1, 45), max_size=5, unique=True))
+    split = draw(st.integers(0, min(2, len(numbers))))
+    return Filters(
+        fixed=tuple(numbers[:split]),
+        excluded=tuple(numbers[split:]),
+        sum_range=draw(ranges(*LIMITS["sum_range"])),
+        odd_range=draw(ranges(*LIMITS["odd_range"])),
+        low_range=draw(ranges(*LIMITS["low_range"])),
+        min_ac=draw(st.none() | st.integers(*LIMITS["min_ac"])),
+        max_consecutive=draw(st.none() | st.integers(*LIMITS["max_consecutive"])),
+        max_per_zone=draw(st.none() | st.integers(*LIMITS["max_per_zone"])),
+        end_digit_sum_range=draw(ranges(*LIMITS["end_digit_sum_range"])),
+        max_same_end_digit=draw(st.none() | st.integers(*LIMITS["max_same_end_digit"])),
+        min_span=draw(st.none() | st.integers(*LIMITS["min_span"])),
+        carryover_range=draw(ranges(*LIMITS["carryover_range"])),
+        exclude_past_winners=draw(st.booleans()),
+    )
 
 
 @settings(max_examples=300, deadline=None)
-@given(games=st.lists(games_strategy, min_size=1, max_size=20), filters=filters_strategy)
+@given(games=st.lists(games_strategy, min_size=1, max_size=20), filters=filters_strategy())
 def test_mask_matches_the_written_out_rules(games: list[list[int]], filters: Filters) -> None:
     array = np.array(games, dtype=np.int64)
     expected = [reference_passes(game, filters) for game in games]
@@ -89,9 +94,8 @@ def test_mask_matches_the_written_out_rules(games: list[list[int]], filters: Fil
 
 
 @settings(max_examples=100, deadline=None)
-@given(filters=filters_strategy)
+@given(filters=filters_strategy())
 def test_key_is_stable_and_round_trips(filters: Filters) -> None:
-    assume(not set(filters.fixed) & set(filters.excluded))
     again = Filters.from_mapping(filters.to_dict())
     assert again == filters
     assert again.key() == filters.key()
@@ -112,6 +116,32 @@ def test_hand_computed_examples() -> None:
     assert Filters(min_ac=0).mask(flat, CONTEXT)[0]
 
 
+# Draw 1200, 1 2 4 16 20 32: sum 75, 1 odd, 5 low, AC 8, longest run 2, 3 in zone 1-9,
+# end digits summing to 15, two sharing the digit 2, span 31, and all 6 carried over in CONTEXT.
+BOUNDARIES = [
+    ("sum_range", (75, 75), [(76, 255), (21, 74)]),
+    ("odd_range", (1, 1), [(2, 6), (0, 0)]),
+    ("low_range", (5, 5), [(6, 6), (0, 4)]),
+    ("min_ac", 8, [9]),
+    ("max_consecutive", 2, [1]),
+    ("max_per_zone", 3, [2]),
+    ("end_digit_sum_range", (15, 15), [(16, 52), (2, 14)]),
+    ("max_same_end_digit", 2, [1]),
+    ("min_span", 31, [32]),
+    ("carryover_range", (6, 6), [(0, 5)]),
+]
+
+
+@pytest.mark.parametrize(("name", "edge", "beyond"), BOUNDARIES)
+def test_each_filter_keeps_its_boundary_and_refuses_one_step_past(
+    name: str, edge: object, beyond: list[object]
+) -> None:
+    draw_1200 = np.array([[1, 2, 4, 16, 20, 32]])
+    assert Filters(**{name: edge}, exclude_past_winners=False).mask(draw_1200, CONTEXT)[0]
+    for value in beyond:
+        assert not Filters(**{name: value}, exclude_past_winners=False).mask(draw_1200, CONTEXT)[0]
+
+
 def test_order_of_numbers_does_not_change_the_key() -> None:
     assert Filters(fixed=(13, 7)).key() == Filters(fixed=(7, 13)).key()
     assert Filters(fixed=(7, 13)).key() != Filters(fixed=(7, 14)).key()
@@ -121,15 +151,22 @@ def test_order_of_numbers_does_not_change_the_key() -> None:
 @pytest.mark.parametrize(
     ("options", "message"),
     [
-        ({"fixed": [3, 9], "excluded": [9]}, r"both fixed and excluded: \[9\]"),
-        ({"fixed": [1, 2, 3, 4, 5, 6]}, "at most 5 fixed"),
-        ({"excluded": list(range(1, 41))}, "fewer than 6"),
-        ({"fixed": [0]}, "1-45"),
-        ({"excluded": [46]}, "1-45"),
+        ({"fixed": [3, 9], "excluded": [9]}, r"excluded holds numbers that are also fixed: \[9\]"),
+        ({"fixed": [1, 2, 3, 4, 5, 6]}, "fixed holds at most 5 numbers, got 6"),
+        ({"excluded": list(range(1, 41))}, "excluded leaves 5 numbers, fewer than a game's 6"),
+        ({"fixed": [0]}, "fixed numbers must be 1-45"),
+        ({"excluded": [46]}, "excluded numbers must be 1-45"),
         ({"fixed": [5, 5]}, "more than once"),
-        ({"sum_range": [200, 100]}, "min <= max"),
-        ({"odd_range": {"min": 4, "max": 2}}, "min <= max"),
-        ({"min_ac": -1}, "must not be negative"),
+        ({"excluded": list(range(1, 47))}, "at most 45 numbers"),
+        ({"sum_range": [200, 100]}, "MIN <= MAX"),
+        ({"odd_range": {"min": 4, "max": 2}}, "MIN <= MAX"),
+        ({"min_ac": -1}, r"min_ac must be 0-10 \(what a game can have\), got -1"),
+        ({"min_ac": 99}, r"min_ac must be 0-10 \(what a game can have\), got 99"),
+        ({"odd_range": [5, 9]}, r"odd_range must lie within 0-6 .*got \[5, 9\]"),
+        ({"sum_range": [1000, 2000]}, r"sum_range must lie within 21-255"),
+        ({"sum_range": [10, 100]}, r"sum_range must lie within 21-255"),
+        ({"min_span": 45}, "min_span must be 5-44"),
+        ({"max_per_zone": 1}, "max_per_zone must be 2-6"),
         ({"colour": "red"}, "unknown filter option"),
         ({"min_ac": "7"}, "whole number"),
         ({"min_ac": True}, "whole number"),
@@ -143,6 +180,42 @@ def test_contradictions_and_bad_input_are_clear_errors(
 ) -> None:
     with pytest.raises(InvalidFilterError, match=message):
         Filters.from_mapping(options)
+
+
+def test_errors_name_the_option_as_the_user_typed_it() -> None:
+    labels = {"sum_range": "--sum", "min_ac": "--min-ac", "excluded": "--exclude"}
+    with pytest.raises(InvalidFilterError) as caught:
+        Filters.from_mapping({"sum_range": [1000, 2000]}, labels=labels)
+    assert caught.value.message.startswith("--sum must lie within 21-255")
+    assert caught.value.detail == {"option": "--sum"}
+    with pytest.raises(InvalidFilterError, match=r"^--min-ac must be 0-10"):
+        Filters.from_mapping({"min_ac": 99}, labels=labels)
+    with pytest.raises(InvalidFilterError, match=r"^--exclude holds numbers that are also fixed"):
+        Filters.from_mapping({"fixed": [7], "excluded": [7]}, labels=labels)
+
+
+def test_every_limit_is_exactly_what_some_game_reaches() -> None:
+    """Enumerate all C(45, 6) games once: each limit is the least and most its figure takes."""
+    every = np.array(list(combinations(range(1, 46), 6)), dtype=np.int64)
+    figures = {
+        "sum_range": combos.sums,
+        "odd_range": combos.odd_counts,
+        "low_range": combos.low_counts,
+        "min_ac": combos.ac_values,
+        "max_consecutive": combos.max_consecutive_runs,
+        "max_per_zone": lambda games: combos.zone_counts(games).max(axis=1),
+        "end_digit_sum_range": combos.end_digit_sums,
+        "max_same_end_digit": combos.max_same_end_digit,
+        "min_span": combos.spans,
+        "carryover_range": lambda games: combos.carryover_counts(games, np.arange(1, 7)),
+    }
+    assert set(figures) == set(LIMITS)
+    for name, figure in figures.items():
+        lows, highs = zip(
+            *((int(v.min()), int(v.max())) for v in map(figure, np.array_split(every, 8))),
+            strict=True,
+        )
+        assert (min(lows), max(highs)) == LIMITS[name], name
 
 
 def test_from_mapping_accepts_api_shapes() -> None:

@@ -60,7 +60,6 @@ def _options(strategy: str | None, filters_json: str) -> tuple[RecommendOptions,
     """Validated options and their key, remembered for the common option sets."""
     mapping: dict[str, Any] = json.loads(filters_json)
     filters = Filters.from_mapping(mapping)
-    filters.validate()
     options = RecommendOptions(strategy=strategy, filters=filters)
     return options, options.key()
 

@@ -16,7 +16,7 @@ import numpy as np
 
 from jinlotto.domain.history import History
 from jinlotto.errors import ModelError
-from jinlotto.strategies.base import FloatArray, IntArray, Recommendation, Strategy, gumbel_games
+from jinlotto.strategies.base import FloatArray, IntArray, Recommendation, Strategy, uniform_games
 from jinlotto.strategies.confidence import ConfidenceWeights
 from jinlotto.strategies.filters import Filters
 from jinlotto.strategies.popularity.features import PlayContext
@@ -60,16 +60,18 @@ class PopularityStrategy(Strategy):
 
     def sample(self, m: int, rng: np.random.Generator) -> IntArray:
         """``(m, 6)`` games, each the least popular of its uniformly drawn candidates."""
-        pool = gumbel_games(np.zeros(45), m * self.candidates_per_game, rng)
+        pool = uniform_games(m * self.candidates_per_game, rng)
         return self._least_popular(pool, m)
 
-    def _candidates(
-        self, m: int, rng: np.random.Generator, filters: Filters, stage: int
-    ) -> IntArray:
-        if not filters.fixed and not filters.excluded:
-            return self.sample(m, rng)
-        pool = super()._candidates(m * self.candidates_per_game, rng, filters, stage)
-        return self._least_popular(pool, m)
+    def _propose(self, m: int, rng: np.random.Generator) -> IntArray:
+        """Uniformly random candidates; :meth:`_choose` keeps the least popular that pass."""
+        return uniform_games(m, rng)
+
+    def _choose(self, passing: IntArray) -> IntArray:
+        """The least popular of each ``candidates_per_game`` candidates that met the filters."""
+        groups = -(-passing.shape[0] // self.candidates_per_game)
+        padded = np.resize(passing, (groups * self.candidates_per_game, 6))
+        return self._least_popular(padded, groups)
 
     def _least_popular(self, pool: IntArray, m: int) -> IntArray:
         ratios = self.model_.ratios(pool, self.play_context_)[:, 0]
@@ -81,7 +83,7 @@ class PopularityStrategy(Strategy):
         return pool[chosen]
 
     def recommend(
-        self, n: int, rng: np.random.Generator, filters: Filters | None = None
+        self, n: int, rng: np.random.Generator | None = None, filters: Filters | None = None
     ) -> Recommendation:
         """As :meth:`Strategy.recommend`, each game's analysis adding its popularity figures."""
         recommendation = super().recommend(n, rng, filters)
