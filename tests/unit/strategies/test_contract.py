@@ -100,6 +100,18 @@ def test_games_within_a_set_are_distinct_even_when_few_are_possible(
 
 
 @pytest.mark.parametrize("name", STRATEGIES)
+def test_random_state_seeds_the_games_when_no_generator_is_given(
+    name: str, history: History
+) -> None:
+    def games(seed: int | None) -> list[tuple[int, ...]]:
+        strategy = registry.create(name, random_state=seed).fit(history)
+        return [game.numbers for game in strategy.recommend(5).games]
+
+    assert games(11) == games(11)
+    assert games(11) != games(12)
+
+
+@pytest.mark.parametrize("name", STRATEGIES)
 def test_invalid_filters_rejected(name: str, history: History) -> None:
     strategy = fitted(name, history)
     rng = np.random.default_rng(0)
