@@ -52,6 +52,12 @@ class Settings(BaseSettings):
     slack_webhook_url: SecretStr | None = None
     feedback_per_hour: int = Field(default=5, ge=1)
     recommendation_cache_size: int = Field(default=4096, ge=0)
+    state_refresh_seconds: float = Field(
+        default=1.0,
+        ge=0,
+        description="How old a process's view of the draw count and active model may be: a new "
+        "draw or model is seen by every process within this time (0 = ask on every request)",
+    )
 
     @field_validator("database_url")
     @classmethod

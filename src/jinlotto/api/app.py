@@ -20,9 +20,9 @@ from jinlotto.db.repositories import draws as draw_repo
 from jinlotto.domain.schedule import DRAW_TIME, KST
 from jinlotto.services import notify
 from jinlotto.services.draws import NO_DATA_MESSAGE
-from jinlotto.services.engine import EngineCache
 from jinlotto.services.models import active_model_name
 from jinlotto.services.recommend import RecommendationCache
+from jinlotto.services.recommender import Recommender
 
 logger = logging.getLogger(__name__)
 
@@ -57,14 +57,19 @@ def create_app(settings: Settings) -> FastAPI:
 
 def _start(settings: Settings) -> ServiceState:
     database = Database.open(settings)
-    engine = EngineCache(settings, database, alert=lambda text: notify.send_slack(settings, text))
+    recommender = Recommender(
+        settings,
+        database,
+        alert=lambda text: notify.send_slack(settings, text),
+        train_when_missing=True,
+    )
     state = ServiceState(
         settings=settings,
         database=database,
-        engine=engine,
+        recommender=recommender,
         metrics_state=ServiceStateCollector(lambda: _metrics_state(database)),
         recommendations=RecommendationCache(settings.recommendation_cache_size),
-        health=HealthProbe(database),
+        health=HealthProbe(database, refresh_seconds=settings.state_refresh_seconds),
     )
     with database.sessions() as session:
         count, _, latest, _ = draw_repo.summary(session)
@@ -73,7 +78,7 @@ def _start(settings: Settings) -> ServiceState:
     else:
         logger.warning(NO_DATA_MESSAGE)
     if settings.warmup_on_startup:
-        engine.warm_up()
+        recommender.warm_up()
     return state
 
 

@@ -4,15 +4,19 @@ Load balancers poll health often; one cheap query a second keeps the answer with
 milliseconds, and an unreachable database still shows within a second.
 """
 
+import logging
 import threading
 import time
 from dataclasses import dataclass
+from datetime import date
 
 from sqlalchemy.exc import SQLAlchemyError
 
 from jinlotto.db.database import Database
 from jinlotto.db.repositories import draws as draw_repo
 from jinlotto.services.models import active_model_name
+
+logger = logging.getLogger(__name__)
 
 REFRESH_SECONDS = 1.0
 
@@ -24,6 +28,7 @@ class HealthFacts:
     reachable: bool
     draws: int | None = None
     latest_draw_no: int | None = None
+    latest_draw_date: date | None = None
     active_model: str | None = None
 
 
@@ -51,10 +56,18 @@ class HealthProbe:
                 return fresh
             try:
                 with self._database.sessions() as session:
-                    count, _, latest, _ = draw_repo.summary(session)
+                    count, _, _, _ = draw_repo.summary(session)
+                    newest = draw_repo.latest(session)
                     model = active_model_name(session)
-                facts = HealthFacts(True, count, latest, model)
-            except SQLAlchemyError:
+                facts = HealthFacts(
+                    reachable=True,
+                    draws=count,
+                    latest_draw_no=newest.draw_no if newest else None,
+                    latest_draw_date=newest.draw_date if newest else None,
+                    active_model=model,
+                )
+            except SQLAlchemyError as error:
+                logger.warning("health probe: the database did not answer (%s)", error)
                 facts = HealthFacts(reachable=False)
             self._facts, self._read_at = facts, time.monotonic()
             return facts

@@ -22,6 +22,17 @@ class PredictRequest(Strict):
     filters: dict[str, Any] = Field(default_factory=dict)
 
 
+class Relaxed(BaseModel):
+    stage: int = Field(
+        description="1: the strategy's balance rules dropped; 2: shape filters "
+        "dropped too; 3: the strategy's number weights ignored as well"
+    )
+    dropped: list[str] = Field(
+        description="What was dropped: filter names as sent, 'diversity' (the strategy's own "
+        "balance rules) and 'strategy_weights'"
+    )
+
+
 class PredictResponse(BaseModel):
     sets: list[list[int]]
     confidence_scores: list[float]
@@ -29,8 +40,29 @@ class PredictResponse(BaseModel):
     strategy: str
     model_version: str | None
     generated_for: date
-    draw_no: int
+    draw_no: int = Field(description="The draw these games are for: the next one on sale")
+    draw_date: date = Field(description="The scheduled date of that draw")
+    relaxed: Relaxed | None = Field(
+        description="null when every filter was met as given; otherwise what was relaxed"
+    )
     reasoning: list[str]
+
+
+class FilterLimit(BaseModel):
+    min: int
+    max: int
+
+
+class StrategyRead(BaseModel):
+    name: str
+    available: bool = Field(description="false: asking for it answers the default instead")
+
+
+class StrategiesResponse(BaseModel):
+    default: str
+    strategies: list[StrategyRead]
+    max_fixed: int
+    filters: dict[str, FilterLimit] = Field(description="What each filter value may be")
 
 
 Game = list[StrictInt]
@@ -118,10 +150,14 @@ class HealthResponse(BaseModel):
     database: bool
     draws: int | None
     latest_draw_no: int | None
+    latest_draw_date: date | None = None
+    next_draw_no: int = Field(description="The draw whose tickets are on sale now")
+    missing_recent: int | None = Field(
+        default=None, description="Held draws newer than the newest stored one"
+    )
+    stale: bool | None = Field(
+        default=None, description="true when held draws are missing: run `jinlotto data update`"
+    )
     active_model: str | None
     ml_enabled: bool
     hint: str | None = None
-
-
-class SyncRequest(Strict):
-    path: str | None = Field(default=None, max_length=4096)

@@ -7,17 +7,17 @@ from jinlotto.api.probe import HealthProbe
 from jinlotto.config import Settings
 from jinlotto.db.database import Database
 from jinlotto.services.analysis import AnalysisCache
-from jinlotto.services.engine import EngineCache
 from jinlotto.services.recommend import RecommendationCache
+from jinlotto.services.recommender import Recommender
 
 
 @dataclass
 class ServiceState:
-    """Settings, database, engine cache and analysis cache of one process."""
+    """Settings, database, recommender and caches of one process."""
 
     settings: Settings
     database: Database
-    engine: EngineCache
+    recommender: Recommender
     metrics_state: ServiceStateCollector
     recommendations: RecommendationCache
     health: HealthProbe

@@ -1,26 +1,18 @@
-"""Engine commands: ``train``, ``evaluate``, ``models``, ``recommend``.
+"""Model commands: ``train``, ``evaluate`` and ``models``.
 
 scikit-learn and numpy are imported inside the commands so the CLI starts fast.
 """
 
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 
 import typer
 from rich.table import Table
 
 from jinlotto.cli.common import JsonFlag, console, open_database, print_json, settings
-from jinlotto.errors import InvalidFilterError, ModelError
 
 if TYPE_CHECKING:
-    from jinlotto.config import Settings
-    from jinlotto.db.database import Database
-    from jinlotto.domain.history import History
-    from jinlotto.strategies.base import Strategy
+    pass
 
-CONFIDENCE_NOTE = (
-    "Confidence describes how strongly the strategy agrees with itself, not a chance of winning: "
-    "every game has the same 1 in 8,145,060 chance of 1st prize."
-)
 EVALUATION_NOTE = (
     "Draws are independent and uniform, so a small difference either way is expected by chance. "
     "A model that does not beat the per-position baseline has learned only where sorted "
@@ -164,152 +156,8 @@ def _report_active(name: str, as_json: bool) -> None:
         console.print(f"active model: [bold]{name}[/]")
 
 
-def recommend(
-    sets: int = typer.Option(5, min=1, max=5, help="How many games (1-5)."),
-    strategy: str | None = typer.Option(
-        None,
-        help="uniform, statistical, ml, unified, ... (default: unified with an active "
-        "model and ENABLE_ML, else statistical).",
-    ),
-    fixed: str | None = typer.Option(None, help="Numbers every game holds, e.g. 7,13."),
-    exclude: str | None = typer.Option(None, help="Numbers no game holds, e.g. 4,44."),
-    sum_range: str | None = typer.Option(None, "--sum", help="Sum range, e.g. 100-170."),
-    odd: str | None = typer.Option(None, help="Odd-count range, e.g. 2-4."),
-    low: str | None = typer.Option(None, help="Low (1-22) count range, e.g. 2-4."),
-    min_ac: int | None = typer.Option(None, help="Minimum AC value (0-10)."),
-    max_consecutive: int | None = typer.Option(None, help="Longest run of consecutive numbers."),
-    max_per_zone: int | None = typer.Option(None, help="Most numbers in one zone."),
-    end_digit_sum: str | None = typer.Option(None, help="End-digit sum range, e.g. 15-35."),
-    max_same_end_digit: int | None = typer.Option(None, help="Most numbers sharing a last digit."),
-    min_span: int | None = typer.Option(None, help="Minimum highest-minus-lowest."),
-    carryover: str | None = typer.Option(None, help="Numbers from the last draw, e.g. 0-1."),
-    allow_past_winners: bool = typer.Option(
-        False, "--allow-past-winners", help="Allow past 1st-prize combinations."
-    ),
-    seed: int | None = typer.Option(None, help="Seed: the same seed gives the same games."),
-    as_json: JsonFlag = False,
-) -> None:
-    """Recommend games with confidence and analysis."""
-    import numpy as np
-
-    from jinlotto.services.draws import stored_history
-    from jinlotto.strategies.filters import Filters
-
-    filters = Filters.from_mapping(
-        {
-            "fixed": _numbers("--fixed", fixed),
-            "excluded": _numbers("--exclude", exclude),
-            "sum_range": _range("--sum", sum_range),
-            "odd_range": _range("--odd", odd),
-            "low_range": _range("--low", low),
-            "min_ac": min_ac,
-            "max_consecutive": max_consecutive,
-            "max_per_zone": max_per_zone,
-            "end_digit_sum_range": _range("--end-digit-sum", end_digit_sum),
-            "max_same_end_digit": max_same_end_digit,
-            "min_span": min_span,
-            "carryover_range": _range("--carryover", carryover),
-            "exclude_past_winners": not allow_past_winners,
-        }
-    )
-    current = settings()
-    database = open_database()
-    history = stored_history(database)
-    chosen = _strategy(current, database, history, strategy, seed)
-    result = chosen.recommend(sets, np.random.default_rng(seed), filters)
-    payload = {
-        "strategy": result.strategy,
-        "for_draw_no": int(history.draw_nos[-1]) + 1,
-        "relaxation_stage": result.relaxation_stage,
-        "relaxed": result.relaxed,
-        "games": [
-            {
-                "numbers": list(game.numbers),
-                "confidence": game.confidence,
-                "analysis": game.analysis,
-            }
-            for game in result.games
-        ],
-        "note": CONFIDENCE_NOTE,
-    }
-    if as_json:
-        print_json(payload)
-    else:
-        _print_games(payload)
-
-
-def _strategy(
-    current: "Settings",
-    database: "Database",
-    history: "History",
-    name: str | None,
-    seed: int | None,
-) -> "Strategy":
-    from jinlotto.services import models
-    from jinlotto.strategies import registry
-
-    active = None
-    if current.enable_ml:
-        with database.sessions() as session:
-            active = models.active_model_name(session)
-    chosen = name or ("unified" if active else "statistical")
-    if chosen in ("ml", "unified"):
-        if not current.enable_ml:
-            raise ModelError(f"strategy {chosen} needs ML, which is off (ENABLE_ML=false)")
-        if active is None:
-            raise ModelError(f"strategy {chosen} needs a trained model; run `jinlotto train`")
-        kind: Literal["ml", "unified"] = "ml" if chosen == "ml" else "unified"
-        return models.load_strategy(current, active, history, kind)
-    weights = models.weights_from_settings(current)
-    return registry.create(chosen, random_state=seed, confidence_weights=weights).fit(history)
-
-
-def _print_games(payload: dict[str, Any]) -> None:
-    table = Table(title=f"{payload['strategy']} for draw {payload['for_draw_no']}")
-    for column in ("#", "numbers", "confidence", "sum", "odd:even", "low:high", "AC", "won 1st"):
-        table.add_column(column, no_wrap=True)
-    for index, game in enumerate(payload["games"], start=1):
-        analysis = game["analysis"]
-        table.add_row(
-            str(index),
-            " ".join(f"{number:2d}" for number in game["numbers"]),
-            f"{game['confidence']:.2f}",
-            str(analysis["sum"]),
-            f"{analysis['odd']}:{analysis['even']}",
-            f"{analysis['low']}:{analysis['high']}",
-            str(analysis["ac"]),
-            str(analysis["won_first_prize_before"] or "never"),
-        )
-    console.print(table)
-    if payload["relaxation_stage"]:
-        relaxed = ", ".join(payload["relaxed"])
-        console.print(f"filters relaxed (stage {payload['relaxation_stage']}): {relaxed}")
-    console.print(CONFIDENCE_NOTE)
-
-
-def _numbers(option: str, text: str | None) -> list[int] | None:
-    if not text:
-        return None
-    try:
-        return [int(part) for part in text.replace(" ", "").split(",") if part]
-    except ValueError as error:
-        raise InvalidFilterError(
-            f"{option} takes numbers separated by commas, e.g. 7,13"
-        ) from error
-
-
-def _range(option: str, text: str | None) -> list[int] | None:
-    if not text:
-        return None
-    low, separator, high = text.replace(" ", "").partition("-")
-    if not separator or not low.isdigit() or not high.isdigit():
-        raise InvalidFilterError(f"{option} takes a range MIN-MAX, e.g. 100-170")
-    return [int(low), int(high)]
-
-
 def register(app: typer.Typer) -> None:
     """Add this module's commands to the root command."""
     app.command("train")(train)
     app.command("evaluate")(evaluate)
     app.add_typer(models_app, name="models")
-    app.command("recommend")(recommend)

@@ -17,7 +17,7 @@ from jinlotto.config import Settings
 from jinlotto.db.database import Database
 from jinlotto.db.repositories import draws as draw_repo
 from jinlotto.domain.draw import Draw
-from jinlotto.domain.schedule import kst_now, latest_held_draw
+from jinlotto.domain.schedule import kst_now, latest_held_draw, missing_recent, next_draw_no
 from jinlotto.errors import DataSourceError, FileFormatError, JinlottoError, NoDrawDataError
 from jinlotto.ingest.files import ExportFormat, export_bytes, parse_draw_file
 
@@ -88,6 +88,36 @@ class ImportReport:
 
 
 @dataclass(frozen=True)
+class Freshness:
+    """Whether the stored draws keep up with the calendar."""
+
+    next_draw_no: int  # the draw whose tickets are on sale
+    missing_recent: int  # held draws newer than the newest stored one
+
+    @property
+    def stale(self) -> bool:
+        """Held draws are missing."""
+        return self.missing_recent > 0
+
+    def notice(self, newest_stored: int | None) -> str | None:
+        """The one line every surface shows while the data are stale, else ``None``."""
+        if not self.stale:
+            return None
+        return (
+            f"stored draws end at {newest_stored or 0}, {self.missing_recent} behind: "
+            "run `jinlotto data update`"
+        )
+
+
+def freshness(newest_stored: int | None, now: datetime) -> Freshness:
+    """How the newest stored draw compares with the schedule at ``now``."""
+    return Freshness(
+        next_draw_no=next_draw_no(now, newest_stored=newest_stored),
+        missing_recent=missing_recent(newest_stored, now),
+    )
+
+
+@dataclass(frozen=True)
 class DataStatus:
     """What the database holds: how many draws, which, and which are missing."""
 
@@ -97,6 +127,7 @@ class DataStatus:
     last_draw_date: date | None
     missing: list[tuple[int, int]]
     last_updated_at: datetime | None
+    freshness: Freshness
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-ready form; ``missing`` as inclusive ``{"from", "to"}`` ranges."""
@@ -107,6 +138,9 @@ class DataStatus:
             "last_draw_date": self.last_draw_date.isoformat() if self.last_draw_date else None,
             "missing": [{"from": first, "to": last} for first, last in self.missing],
             "last_updated_at": self.last_updated_at.isoformat() if self.last_updated_at else None,
+            "next_draw_no": self.freshness.next_draw_no,
+            "missing_recent": self.freshness.missing_recent,
+            "stale": self.freshness.stale,
         }
 
 
@@ -358,6 +392,7 @@ def status(database: Database) -> DataStatus:
         last_draw_date=newest.draw_date if newest else None,
         missing=_gaps(numbers),
         last_updated_at=updated_at,
+        freshness=freshness(last, datetime.now(UTC)),
     )
 
 

@@ -22,7 +22,8 @@ from jinlotto.db.database import Database
 from jinlotto.db.models import RecommendationRecord
 from jinlotto.db.repositories import recommendations as repo
 from jinlotto.domain.schedule import kst_date, next_draw_no
-from jinlotto.services.engine import EngineCache, Generated
+from jinlotto.services.recommender import Generated, Recommender
+from jinlotto.strategies.base import relaxation_stage
 from jinlotto.strategies.filters import Filters
 
 logger = logging.getLogger(__name__)
@@ -54,6 +55,11 @@ class DailyRecommendation:
     draw_no: int
     relaxed: list[str]
     generated_now: bool
+
+    @property
+    def relaxation_stage(self) -> int:
+        """The relaxation stage the games were found at (0: every filter met as given)."""
+        return relaxation_stage(self.relaxed)
 
 
 def seed_for(visitor_key: str, day: date, options_key: str) -> int:
@@ -109,7 +115,7 @@ class RecommendationCache:
 
 def daily_recommendation(
     database: Database,
-    engine: EngineCache,
+    recommender: Recommender,
     *,
     key: DailyKey,
     options: RecommendOptions,
@@ -132,7 +138,7 @@ def daily_recommendation(
         if stored is not None:
             return _from_record(stored, generated_now=False)
     rng = np.random.default_rng(seed_for(key.visitor_key, key.kst_date, key.options_key))
-    generated = engine.generate(options.strategy, options.filters, GAMES_PER_DAY, rng)
+    generated = recommender.generate(options.strategy, options.filters, GAMES_PER_DAY, rng)
     values = _row_values(generated, now)
     # One autocommit statement is its own transaction: the row is committed before the answer
     # is sent, without the round trips of a separate BEGIN and COMMIT.

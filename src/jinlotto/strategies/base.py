@@ -11,6 +11,7 @@ faster or structured sampler), ``consensus`` and ``diversity_mask``.
 
 import math
 from abc import ABC, abstractmethod
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import ClassVar, Self
 
@@ -22,7 +23,7 @@ from jinlotto.domain.history import History
 from jinlotto.errors import InvalidFilterError, ModelError
 from jinlotto.strategies.analysis import analyse, build_context
 from jinlotto.strategies.confidence import ConfidenceWeights, confidences, number_shares
-from jinlotto.strategies.filters import FilterContext, Filters
+from jinlotto.strategies.filters import SHAPE_FILTERS, FilterContext, Filters
 
 IntArray = NDArray[np.int64]
 FloatArray = NDArray[np.float64]
@@ -61,6 +62,15 @@ class Recommendation:
     strategy: str
     relaxation_stage: int
     relaxed: list[str]
+
+
+def relaxation_stage(relaxed: Sequence[str]) -> int:
+    """The stage a :attr:`Recommendation.relaxed` list was reached at (0 when nothing was)."""
+    if "strategy_weights" in relaxed:
+        return STAGE_UNWEIGHTED
+    if any(name in SHAPE_FILTERS for name in relaxed):
+        return STAGE_SHAPE
+    return STAGE_DIVERSITY if "diversity" in relaxed else 0
 
 
 def gumbel_games(

@@ -26,14 +26,18 @@ def available() -> list[str]:
     return sorted(_STRATEGIES)
 
 
-def create(name: str, **params: Any) -> Strategy:
-    """A new, unfitted strategy; unknown names raise ``NotFoundError`` listing the known ones."""
-    target = _STRATEGIES.get(name)
-    if target is None:
+def check_name(name: str) -> None:
+    """``NotFoundError`` listing the known strategies unless ``name`` is one (imports nothing)."""
+    if name not in _STRATEGIES:
         raise NotFoundError(
             f"unknown strategy {name!r}; available: {', '.join(available())}",
             detail={"available": available()},
         )
-    module_name, class_name = target.split(":")
+
+
+def create(name: str, **params: Any) -> Strategy:
+    """A new, unfitted strategy; unknown names raise ``NotFoundError`` listing the known ones."""
+    check_name(name)
+    module_name, class_name = _STRATEGIES[name].split(":")
     strategy_class: type[Strategy] = getattr(import_module(module_name), class_name)
     return strategy_class(**params)

@@ -1,6 +1,5 @@
 """History statistics over real draws, refreshed when a new draw is stored."""
 
-import time
 from collections import Counter
 from itertools import combinations
 
@@ -10,7 +9,6 @@ from tests.support.store import import_draws
 
 from jinlotto.db.database import Database
 from jinlotto.domain.draw import Draw
-from jinlotto.services.engine import STATE_REFRESH_SECONDS
 
 
 def test_statistics_of_draws_1_to_1200(client: TestClient, shared_draws: list[Draw]) -> None:
@@ -43,10 +41,10 @@ def test_statistics_follow_a_new_draw(
     make_client: ClientFactory, database: Database, shared_draws: list[Draw]
 ) -> None:
     import_draws(database, shared_draws[:1199], source="test")
-    with make_client() as client:
+    # With a refresh time of 0 every request asks the database whether a draw was added.
+    with make_client(state_refresh_seconds=0) as client:
         before = client.get("/api/analysis/statistical").json()
         import_draws(database, shared_draws[1199:], source="test")
-        time.sleep(STATE_REFRESH_SECONDS + 0.1)  # each process re-checks the draws once a second
         after = client.get("/api/analysis/statistical").json()
     assert (before["latest_draw_no"], after["latest_draw_no"]) == (1199, 1200)
     assert after["gaps"]["32"] == 0

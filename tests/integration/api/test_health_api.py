@@ -1,6 +1,6 @@
 """Health, version, errors for unknown routes, metrics and the page."""
 
-import time
+from datetime import UTC, datetime
 
 import psycopg
 import pytest
@@ -9,20 +9,28 @@ from psycopg import sql
 from tests.conftest import POSTGRES_ADMIN_DSN
 
 from jinlotto.api.app import create_app
-from jinlotto.api.probe import REFRESH_SECONDS
 from jinlotto.config import Settings
 from jinlotto.db import migrate
 from jinlotto.db.database import Database
 from jinlotto.db.session import build_engine
+from jinlotto.domain.schedule import missing_recent, next_draw_no
 
 
-def test_health_reports_draws_and_ml(client: TestClient) -> None:
+def test_health_reports_draws_ml_and_that_the_data_are_behind(client: TestClient) -> None:
+    before = datetime.now(UTC)
     body = client.get("/api/health").json()
+    after = datetime.now(UTC)
+    missing = body.pop("missing_recent")
+    assert missing in {missing_recent(1200, before), missing_recent(1200, after)}
+    assert missing > 0, "draw 1200 was held on 2025-11-29; later draws are not stored"
+    assert body.pop("next_draw_no") in {next_draw_no(before), next_draw_no(after)}
     assert body == {
         "status": "ok",
         "database": True,
         "draws": 1200,
         "latest_draw_no": 1200,
+        "latest_draw_date": "2025-11-29",
+        "stale": True,
         "active_model": None,
         "ml_enabled": False,
         "hint": None,
@@ -38,8 +46,12 @@ def test_health_of_an_empty_database_says_how_to_load_data(empty_client: TestCli
 @pytest.mark.postgres
 def test_health_is_503_when_the_database_goes_away(postgres_url: str, tmp_path: object) -> None:
     settings = Settings(
-        _env_file=None, environment="test", database_url=postgres_url, enable_ml=False
-    )  # type: ignore[call-arg]
+        _env_file=None,  # type: ignore[call-arg]
+        environment="test",
+        database_url=postgres_url,
+        enable_ml=False,
+        state_refresh_seconds=0,  # health asks the database on every request
+    )
     engine = build_engine(settings)
     migrate.upgrade(engine)
     engine.dispose()
@@ -48,7 +60,6 @@ def test_health_is_503_when_the_database_goes_away(postgres_url: str, tmp_path: 
         assert client.get("/api/health").status_code == 200
         with psycopg.connect(POSTGRES_ADMIN_DSN, autocommit=True) as admin:
             admin.execute(sql.SQL("DROP DATABASE {} WITH (FORCE)").format(sql.Identifier(name)))
-        time.sleep(REFRESH_SECONDS + 0.1)  # health facts are re-read at most once a second
         response = client.get("/api/health")
         draws = client.get("/api/draws/latest")
     assert response.status_code == 503
@@ -91,7 +102,7 @@ def test_version_docs_and_page(client: TestClient) -> None:
 def test_no_traceback_leaks_from_an_unexpected_error(settings: Settings, loaded: Database) -> None:
     app = create_app(settings.model_copy(update={"enable_ml": False}))
     with TestClient(app, raise_server_exceptions=False) as client:
-        app.state.service.engine = None  # a broken process: every generation fails
+        app.state.service.recommender = None  # a broken process: every generation fails
         response = client.post("/api/predict", json={})
     assert response.status_code == 500
     assert response.json() == {"error": "internal error", "detail": None}

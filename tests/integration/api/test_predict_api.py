@@ -10,7 +10,7 @@ from tests.integration.api.conftest import ClientFactory
 
 from jinlotto.db.database import Database
 from jinlotto.db.models import RecommendationRecord
-from jinlotto.domain.schedule import kst_date
+from jinlotto.domain.schedule import kst_date, next_draw_no, scheduled_date
 
 COOKIE = "jl_uid"
 
@@ -23,7 +23,9 @@ def _rows(database: Database) -> int:
 def test_first_request_returns_the_asked_sets_and_sets_a_cookie(
     client: TestClient, loaded: Database
 ) -> None:
+    before = datetime.now(UTC)
     response = client.post("/api/predict", json={"num_sets": 3})
+    after = datetime.now(UTC)
     assert response.status_code == 200
     body = response.json()
     assert len(body["sets"]) == len(body["confidence_scores"]) == len(body["analysis_summary"]) == 3
@@ -33,7 +35,10 @@ def test_first_request_returns_the_asked_sets_and_sets_a_cookie(
     assert body["strategy"] == "statistical"
     assert body["model_version"] is None
     assert body["generated_for"] == kst_date(datetime.now(UTC)).isoformat()
-    assert body["draw_no"] >= 1201
+    # The draw on sale by the schedule (the stored data stop at 1200, weeks behind it).
+    assert body["draw_no"] in {next_draw_no(before), next_draw_no(after)}
+    assert body["draw_date"] == scheduled_date(body["draw_no"]).isoformat()
+    assert body["relaxed"] is None
     assert body["reasoning"] == []
     cookie = response.headers["set-cookie"]
     assert re.match(r"jl_uid=[A-Za-z0-9_-]{32};", cookie)
@@ -89,6 +94,40 @@ def test_hostile_cookies_get_a_fresh_key_and_never_reach_storage(
     with loaded.sessions() as session:
         keys = set(session.scalars(select(RecommendationRecord.visitor_key)))
     assert keys == {new_key.group(1)}
+
+
+def test_relaxed_filters_are_reported_and_impossible_ones_refused(client: TestClient) -> None:
+    # Each range can be met alone, but no game sums to 21-30 with six odd numbers.
+    joint = {"sum_range": [21, 30], "odd_range": [6, 6]}
+    relaxed = client.post("/api/predict", json={"filters": joint}).json()
+    assert relaxed["relaxed"] == {"stage": 2, "dropped": ["sum_range", "odd_range"]}
+    met = client.post("/api/predict", json={"filters": {"sum_range": [100, 170]}}).json()
+    assert met["relaxed"] is None
+    assert all(100 <= sum(numbers) <= 170 for numbers in met["sets"])
+    for impossible, option in (
+        ({"sum_range": [1000, 2000]}, "sum_range"),
+        ({"odd_range": [5, 9]}, "odd_range"),
+        ({"min_ac": 99}, "min_ac"),
+    ):
+        response = client.post("/api/predict", json={"filters": impossible})
+        assert response.status_code == 422
+        assert response.json()["error"].startswith(f"{option} must")
+        assert response.json()["detail"] == {"option": option}
+
+
+def test_strategies_and_filter_limits_are_listed(client: TestClient) -> None:
+    body = client.get("/api/strategies").json()
+    assert body["default"] == "statistical"  # ML off in these tests
+    assert {s["name"]: s["available"] for s in body["strategies"]} == {
+        "ml": False,
+        "popularity": True,
+        "statistical": True,
+        "unified": False,
+        "uniform": True,
+    }
+    assert body["filters"]["sum_range"] == {"min": 21, "max": 255}
+    assert body["filters"]["max_per_zone"] == {"min": 2, "max": 6}
+    assert body["max_fixed"] == 5
 
 
 def test_a_valid_cookie_is_kept(client: TestClient) -> None:

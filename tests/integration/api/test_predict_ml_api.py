@@ -27,7 +27,7 @@ def test_no_model_answers_statistical_trains_once_then_serves_the_model(
 ) -> None:
     with make_client(enable_ml=True) as client, caplog.at_level(logging.INFO):
         first = client.post("/api/predict", json={})
-        engine = client.app.state.service.engine  # type: ignore[attr-defined]
+        engine = client.app.state.service.recommender  # type: ignore[attr-defined]
         training = engine.training
         assert training is not None
         engine.start_training()  # a second ask while training runs starts nothing new
@@ -78,7 +78,7 @@ def test_warmup_loads_the_active_model_before_the_first_request(
     result = train_and_activate(loaded, settings)
     assert store.model_path(result.model_name, model_dir=settings.model_dir).is_file()
     with (
-        caplog.at_level(logging.INFO, logger="jinlotto.services.engine"),
+        caplog.at_level(logging.INFO, logger="jinlotto.services.recommender"),
         make_client(enable_ml=True, warmup_on_startup=True) as client,
     ):
         loaded_before_request = [r.getMessage() for r in caplog.records]

@@ -3,6 +3,7 @@
 import json
 import os
 import subprocess
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +13,7 @@ from tests.support.cli import Runner, cli_runner, error_message
 from jinlotto.config import Settings
 from jinlotto.db.database import Database
 from jinlotto.domain import combos
+from jinlotto.domain.schedule import missing_recent, next_draw_no
 
 
 @pytest.fixture
@@ -44,7 +46,6 @@ def test_recommend_with_filters_and_seed(run: Runner) -> None:
     again = ok_json(run(*args, "--seed", "11", "--json"))
     assert first == again, "the same seed gives the same games"
     assert first["strategy"] == "statistical", "without a trained model"
-    assert first["for_draw_no"] == 1201
     assert len(first["games"]) == 4
     for game in first["games"]:
         numbers = game["numbers"]
@@ -58,19 +59,43 @@ def test_recommend_with_filters_and_seed(run: Runner) -> None:
 
     text = run("recommend", "--strategy", "uniform", "--sets", "2", "--seed", "1")
     assert text.returncode == 0, text.stderr
-    assert "uniform for draw 1201" in text.stdout
+    assert f"uniform for draw {first['for_draw_no']} ({first['draw_date']})" in text.stdout
     assert "not a chance of winning" in " ".join(text.stdout.split())
 
 
 @pytest.mark.usefixtures("loaded")
+def test_recommend_names_the_draw_on_sale_and_says_the_data_are_behind(run: Runner) -> None:
+    before = datetime.now(UTC)
+    payload = ok_json(run("recommend", "--sets", "1", "--json"))
+    text = run("recommend", "--sets", "1")
+    after = datetime.now(UTC)
+    # The schedule decides, not the newest stored draw + 1 (the data stop at draw 1200).
+    assert payload["for_draw_no"] in {next_draw_no(before), next_draw_no(after)}
+    assert payload["for_draw_no"] > 1201
+    assert payload["missing_recent"] in {missing_recent(1200, before), missing_recent(1200, after)}
+    assert payload["stale"] is True
+    assert "run `jinlotto data update`" in payload["stale_notice"]
+    assert "run `jinlotto data update`" in text.stderr
+    assert len([line for line in text.stderr.splitlines() if "data update" in line]) == 1
+
+
+@pytest.mark.usefixtures("loaded")
 def test_recommend_rejects_bad_options(run: Runner) -> None:
-    assert "both fixed and excluded: [3]" in error_message(
+    assert "--exclude holds numbers that are also fixed: [3]" in error_message(
         run("recommend", "--fixed", "3", "--exclude", "3")
     )
-    assert "1-45" in error_message(run("recommend", "--fixed", "0,46"))
-    assert "MIN-MAX" in error_message(run("recommend", "--sum", "lots"))
-    assert "min <= max" in error_message(run("recommend", "--odd", "5-1"))
-    assert "at most 5 fixed" in error_message(run("recommend", "--fixed", "1,2,3,4,5,6"))
+    assert "--fixed numbers must be 1-45" in error_message(run("recommend", "--fixed", "0,46"))
+    assert "--sum takes a range MIN-MAX" in error_message(run("recommend", "--sum", "lots"))
+    assert "--odd must be a range MIN-MAX with MIN <= MAX" in error_message(
+        run("recommend", "--odd", "5-1")
+    )
+    assert "--fixed holds at most 5 numbers" in error_message(
+        run("recommend", "--fixed", "1,2,3,4,5,6")
+    )
+    # Values no game can have are refused, not silently relaxed.
+    assert "--min-ac must be 0-10" in error_message(run("recommend", "--min-ac", "99"))
+    assert "--odd must lie within 0-6" in error_message(run("recommend", "--odd", "5-9"))
+    assert "--sum must lie within 21-255" in error_message(run("recommend", "--sum", "1000-2000"))
     assert "unknown strategy" in error_message(run("recommend", "--strategy", "astrology"))
     assert "needs a trained model" in error_message(run("recommend", "--strategy", "ml"))
     assert "ENABLE_ML=false" in error_message(

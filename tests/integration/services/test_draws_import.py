@@ -4,7 +4,7 @@ import dataclasses
 import json
 import logging
 from collections.abc import Iterator
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +19,7 @@ from jinlotto.db.models import DrawRecord
 from jinlotto.db.repositories import draws as draw_repo
 from jinlotto.domain.draw import Draw
 from jinlotto.domain.history import History
+from jinlotto.domain.schedule import missing_recent, next_draw_no
 from jinlotto.errors import FileFormatError, InvalidDrawError
 from jinlotto.services import draws as service
 
@@ -98,14 +99,28 @@ def test_status_lists_the_gaps(database: Database, shared_draws: list[Draw]) -> 
 
 
 def test_empty_database_status(database: Database) -> None:
-    assert service.status(database).to_dict() == {
+    now = datetime.now(UTC)
+    status = service.status(database).to_dict()
+    assert status.pop("next_draw_no") in {next_draw_no(now), next_draw_no(datetime.now(UTC))}
+    assert status.pop("missing_recent") >= 1253 - 1, "every held draw is missing"
+    assert status == {
         "count": 0,
         "first_draw": None,
         "last_draw": None,
         "last_draw_date": None,
         "missing": [],
         "last_updated_at": None,
+        "stale": True,
     }
+
+
+def test_status_of_data_behind_the_calendar(loaded: Database) -> None:
+    now = datetime.now(UTC)
+    status = service.status(loaded)
+    assert status.freshness.missing_recent == missing_recent(1200, now) > 0
+    assert status.to_dict()["stale"] is True
+    notice = status.freshness.notice(1200)
+    assert notice is not None and "run `jinlotto data update`" in notice
 
 
 def test_a_conflicting_draw_is_kept_and_reported(

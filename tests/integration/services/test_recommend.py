@@ -12,19 +12,19 @@ from jinlotto.db.database import Database
 from jinlotto.db.models import RecommendationRecord
 from jinlotto.domain.draw import Draw
 from jinlotto.domain.schedule import kst_date
-from jinlotto.services.engine import EngineCache, Generated
 from jinlotto.services.recommend import (
     RecommendOptions,
     daily_key,
     daily_recommendation,
 )
+from jinlotto.services.recommender import Generated, Recommender
 from jinlotto.strategies.filters import Filters
 
 VISITOR = "v" * 32
 
 
-class UnseededEngine(EngineCache):
-    """The real engine, but each call draws from fresh entropy instead of the derived seed, so
+class UnseededRecommender(Recommender):
+    """The real recommender, but each call draws from fresh entropy instead of the derived seed, so
     concurrent callers generate different games and only storage can make answers equal."""
 
     def generate(
@@ -33,8 +33,8 @@ class UnseededEngine(EngineCache):
         return super().generate(requested, filters, n, np.random.default_rng())
 
 
-def _engine(settings: Settings, database: Database) -> EngineCache:
-    return UnseededEngine(settings.model_copy(update={"enable_ml": False}), database, print)
+def _engine(settings: Settings, database: Database) -> Recommender:
+    return UnseededRecommender(settings.model_copy(update={"enable_ml": False}), database)
 
 
 def test_concurrent_first_requests_share_one_stored_row(
@@ -44,7 +44,7 @@ def test_concurrent_first_requests_share_one_stored_row(
     engines = [_engine(settings, database) for _ in range(8)]  # one per "process"
     now = datetime.now(UTC)
 
-    def ask(engine: EngineCache) -> list[list[int]]:
+    def ask(engine: Recommender) -> list[list[int]]:
         options = RecommendOptions()
         daily = daily_recommendation(
             database, engine, key=daily_key(VISITOR, options.key(), now), options=options, now=now

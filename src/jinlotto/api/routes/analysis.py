@@ -12,4 +12,4 @@ router = APIRouter(prefix="/api/analysis", tags=["analysis"])
 @router.get("/statistical")
 def statistical(state: StateDep) -> dict[str, Any]:
     """Frequencies, gaps, pairs and shape distributions of past draws (descriptive only)."""
-    return state.analysis.get(state.engine.history())
+    return state.analysis.get(state.recommender.history())

@@ -21,7 +21,7 @@ def latest_backtest(session: SessionDep) -> dict[str, Any]:
 @router.get("/api/analysis/randomness")
 def randomness(state: StateDep) -> dict[str, Any]:
     """Tests of the stored draws against the exact laws of a fair draw."""
-    history = state.engine.history()
+    history = state.recommender.history()
     if len(history) == 0:
         raise NoDrawDataError(NO_DATA_MESSAGE)
     return backtests.randomness_audit(history)

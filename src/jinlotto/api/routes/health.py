@@ -1,5 +1,7 @@
 """Liveness and readiness, a trivial version endpoint, and Prometheus metrics."""
 
+from datetime import UTC, datetime
+
 from fastapi import APIRouter, Response
 from starlette.concurrency import run_in_threadpool
 
@@ -7,7 +9,7 @@ from jinlotto import __version__
 from jinlotto.api import metrics
 from jinlotto.api.deps import StateDep
 from jinlotto.api.schemas import HealthResponse
-from jinlotto.services.draws import NO_DATA_MESSAGE
+from jinlotto.services.draws import NO_DATA_MESSAGE, freshness
 
 router = APIRouter(tags=["health"])
 
@@ -20,11 +22,16 @@ async def health(state: StateDep, response: Response) -> HealthResponse:
         facts = await run_in_threadpool(state.health.refresh)
     if not facts.reachable:
         response.status_code = 503
+    fresh = freshness(facts.latest_draw_no, datetime.now(UTC))
     return HealthResponse(
         status="ok" if facts.reachable else "unavailable",
         database=facts.reachable,
         draws=facts.draws,
         latest_draw_no=facts.latest_draw_no,
+        latest_draw_date=facts.latest_draw_date,
+        next_draw_no=fresh.next_draw_no,
+        missing_recent=fresh.missing_recent if facts.reachable else None,
+        stale=fresh.stale if facts.reachable else None,
         active_model=facts.active_model,
         ml_enabled=state.settings.enable_ml,
         hint=NO_DATA_MESSAGE if facts.reachable and not facts.draws else None,

@@ -10,15 +10,25 @@ from starlette.concurrency import run_in_threadpool
 
 from jinlotto.api.deps import read_visitor, set_visitor_cookie
 from jinlotto.api.metrics import RECOMMENDATIONS
-from jinlotto.api.schemas import PredictRequest, PredictResponse
+from jinlotto.api.schemas import (
+    FilterLimit,
+    PredictRequest,
+    PredictResponse,
+    Relaxed,
+    StrategiesResponse,
+    StrategyRead,
+)
 from jinlotto.api.state import ServiceState
+from jinlotto.domain.schedule import scheduled_date
 from jinlotto.services.recommend import (
     DailyRecommendation,
     RecommendOptions,
     daily_key,
     daily_recommendation,
 )
-from jinlotto.strategies.filters import Filters
+from jinlotto.services.recommender import FALLBACK_STRATEGY, Recommender
+from jinlotto.strategies.filters import LIMITS, MAX_FIXED, Filters
+from jinlotto.strategies.registry import MODEL_STRATEGIES, available
 
 router = APIRouter(prefix="/api", tags=["recommendations"])
 
@@ -42,7 +52,7 @@ async def predict(body: PredictRequest, request: Request) -> Response:
         daily = await run_in_threadpool(
             daily_recommendation,
             state.database,
-            state.engine,
+            state.recommender,
             key=key,
             options=options,
             new_visitor=visitor.is_new,
@@ -64,8 +74,30 @@ def _options(strategy: str | None, filters_json: str) -> tuple[RecommendOptions,
     return options, options.key()
 
 
+@router.get("/strategies")
+def strategies(request: Request) -> StrategiesResponse:
+    """The strategies, which can answer now, the default, and what each filter value may be."""
+    recommender: Recommender = request.app.state.service.recommender
+    default = recommender.default_strategy()
+    model_ready = default != FALLBACK_STRATEGY
+    return StrategiesResponse(
+        default=default,
+        strategies=[
+            StrategyRead(name=name, available=model_ready or name not in MODEL_STRATEGIES)
+            for name in available()
+        ],
+        max_fixed=MAX_FIXED,
+        filters={name: FilterLimit(min=low, max=high) for name, (low, high) in LIMITS.items()},
+    )
+
+
 def _payload(daily: DailyRecommendation, num_sets: int, *, reasoning: bool) -> PredictResponse:
     games = daily.games[:num_sets]
+    relaxed = (
+        Relaxed(stage=daily.relaxation_stage, dropped=list(daily.relaxed))
+        if daily.relaxed
+        else None
+    )
     return PredictResponse(
         sets=[game["numbers"] for game in games],
         confidence_scores=[game["confidence"] for game in games],
@@ -74,6 +106,8 @@ def _payload(daily: DailyRecommendation, num_sets: int, *, reasoning: bool) -> P
         model_version=daily.model_version,
         generated_for=daily.generated_for,
         draw_no=daily.draw_no,
+        draw_date=scheduled_date(daily.draw_no),
+        relaxed=relaxed,
         reasoning=_reasoning(daily) if reasoning else [],
     )
 
