@@ -27,6 +27,12 @@ def cli_runner(env: Mapping[str, str], cwd: Path, *, timeout: float = 300) -> Ru
     return invoke
 
 
+def assert_fits(text: str, width: int = 80) -> None:
+    """Every line of a command's output fits a terminal ``width`` columns wide."""
+    long = [line for line in text.splitlines() if len(line) > width]
+    assert not long, f"lines wider than {width} columns: {long}"
+
+
 def error_message(result: Result) -> str:
     """The one-line ``error: ...`` message of a failed command, whitespace collapsed."""
     assert result.returncode == 1, result.stdout + result.stderr

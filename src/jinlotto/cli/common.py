@@ -1,7 +1,7 @@
 """What every command module shares: consoles, settings, the database, JSON output."""
 
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -33,6 +33,27 @@ def open_database() -> "Database":
     from jinlotto.db.database import Database
 
     return Database.open(settings())
+
+
+def line(text: str) -> None:
+    """One line of plain text on stdout (no markup, no highlighting; wrapped at spaces)."""
+    console.print(text, markup=False, highlight=False)
+
+
+def print_fields(fields: Mapping[str, Any], indent: str = "") -> None:
+    """``key: value`` lines, nested mappings indented under their key: readable at any width."""
+    for key, value in fields.items():
+        if isinstance(value, Mapping) and value:
+            line(f"{indent}{key}:")
+            print_fields(value, indent + "  ")
+        elif isinstance(value, list) and value and all(isinstance(v, Mapping) for v in value):
+            line(f"{indent}{key}:")
+            for item in value:
+                print_fields(item, indent + "  - ")
+        elif isinstance(value, list):
+            line(f"{indent}{key}: {', '.join(map(str, value)) or '-'}")
+        else:
+            line(f"{indent}{key}: {'-' if value is None else value}")
 
 
 def print_json(payload: Any) -> None:

@@ -10,7 +10,8 @@ import typer
 
 from jinlotto.cli.common import (
     JsonFlag,
-    console,
+    console_err,
+    line,
     open_database,
     print_json,
     progress_bar,
@@ -92,7 +93,7 @@ def export(
     if as_json:
         print_json({"exported": count, "path": str(path), "format": fmt})
     else:
-        console.print(f"exported {count} draws to {path} ({fmt})", highlight=False)
+        line(f"exported {count} draws ({fmt}) to {path}")
 
 
 @data_app.command("status")
@@ -116,18 +117,14 @@ def _print_report(report: "ImportReport", *, as_json: bool) -> None:
     if as_json:
         print_json(report.to_dict())
     else:
-        console.print(
-            f"{report.source}: added {report.added}, filled {report.filled}, "
-            f"unchanged {report.unchanged}, conflicting {len(report.conflicts)}",
-            highlight=False,
+        line(
+            f"{report.source}: {report.added} added, {report.filled} filled, "
+            f"{report.unchanged} unchanged, {len(report.conflicts)} conflicting"
         )
         for conflict in report.conflicts:
-            console.print(
-                f"conflict: draw {conflict.draw_no} ({', '.join(conflict.fields)}): "
-                f"stored {conflict.stored}; source reports {conflict.reported}",
-                highlight=False,
-                markup=False,
-            )
+            line(f"conflict at draw {conflict.draw_no} ({', '.join(conflict.fields)}):")
+            line(f"  stored   {conflict.stored}")
+            line(f"  reported {conflict.reported}")
     if report.has_conflicts:
         numbers = ", ".join(str(conflict.draw_no) for conflict in report.conflicts)
         raise DataConflictError(
@@ -138,7 +135,7 @@ def _print_report(report: "ImportReport", *, as_json: bool) -> None:
 
 def _print_status(current: "DataStatus") -> None:
     if current.count == 0:
-        console.print("no draws stored; run `jinlotto data update` or `jinlotto data import`")
+        line("no draws stored; run `jinlotto data update` or `jinlotto data import PATH`")
         return
     gaps = ", ".join(
         str(first) if first == last else f"{first}-{last}" for first, last in current.missing
@@ -147,14 +144,17 @@ def _print_status(current: "DataStatus") -> None:
     updated = (
         current.last_updated_at.isoformat(timespec="seconds") if current.last_updated_at else "?"
     )
-    console.print(
-        f"draws stored   {current.count} (draws {current.first_draw}-{current.last_draw})\n"
-        f"newest draw    {current.last_draw} on {newest_date}\n"
-        f"missing        {gaps or 'none'}\n"
-        f"last updated   {updated}",
-        highlight=False,
-        markup=False,
+    fresh = current.freshness
+    line(f"draws stored   {current.count} (draws {current.first_draw}-{current.last_draw})")
+    line(f"newest draw    {current.last_draw} on {newest_date}")
+    line(f"missing        {gaps or 'none'}")
+    line(
+        f"not yet stored {fresh.missing_recent} held draw(s); draw {fresh.next_draw_no} is on sale"
     )
+    line(f"last updated   {updated}")
+    notice = fresh.notice(current.last_draw)
+    if notice:
+        console_err.print(f"note: {notice}", markup=False, highlight=False)
 
 
 def register(app: typer.Typer) -> None:

@@ -8,7 +8,15 @@ from typing import TYPE_CHECKING, Any
 import typer
 from rich.table import Table
 
-from jinlotto.cli.common import JsonFlag, console, open_database, print_json, settings
+from jinlotto.cli.common import (
+    JsonFlag,
+    console,
+    line,
+    open_database,
+    print_fields,
+    print_json,
+    settings,
+)
 
 if TYPE_CHECKING:
     pass
@@ -35,9 +43,10 @@ def train(
         print_json(result.to_dict())
         return
     first, last = result.training_draw_range
-    console.print(
-        f"trained [bold]{result.model_name}[/] ({result.estimator}) on draws {first}-{last} "
-        f"in {result.seconds:.1f} s; {result.file_size_bytes / 1e6:.2f} MB; now active"
+    line(f"trained {result.model_name}, now active")
+    line(
+        f"  {result.estimator} on draws {first}-{last} in {result.seconds:.1f} s, "
+        f"{result.file_size_bytes / 1e6:.2f} MB"
     )
     _print_scores(result.metrics["mean"], result.metrics, f"held-out {result.test_samples} draws")
 
@@ -50,10 +59,8 @@ def evaluate(as_json: JsonFlag = False) -> None:
     if as_json:
         print_json({**report, "note": EVALUATION_NOTE})
         return
-    console.print(
-        f"model [bold]{report['model_name']}[/] ({report['estimator']}): "
-        f"{report['folds']} time-ordered folds, {report['test_samples']} test draws"
-    )
+    line(f"model {report['model_name']} ({report['estimator']})")
+    line(f"  {report['folds']} time-ordered folds, {report['test_samples']} test draws")
     _print_scores(report["mean"], report, "walk-forward mean")
     since = report["since_training"]
     if since is not None:
@@ -97,36 +104,50 @@ def list_models(as_json: JsonFlag = False) -> None:
         print_json(listing)
         return
     if not listing:
-        console.print("no trained models yet; run `jinlotto train`")
+        line("no trained models yet; run `jinlotto train`")
         return
-    table = Table()
-    for column in ("name", "active", "saved at (KST)", "estimator", "draws", "MB"):
-        table.add_column(column)
     for entry in listing:
         draws = entry["training_draw_range"] or ["?", "?"]
-        table.add_row(
-            entry["name"],
-            "yes" if entry["active"] else "",
-            str(entry["saved_at"] or "?"),
-            str(entry["estimator"] or "?"),
-            f"{draws[0]}-{draws[1]}",
-            f"{entry['file_size_bytes'] / 1e6:.2f}",
+        # The name stands alone on its line: it is what `models activate` takes.
+        line(f"{entry['name']}{'   (active)' if entry['active'] else ''}")
+        saved = str(entry["saved_at"] or "?")[:19].replace("T", " ")
+        line(
+            f"  saved {saved} KST · {entry['estimator'] or '?'} · draws {draws[0]}-{draws[1]} · "
+            f"{entry['file_size_bytes'] / 1e6:.2f} MB · version {entry['model_version'] or '?'}"
         )
-    console.print(table)
 
 
 @models_app.command("show")
 def show_model(name: str, as_json: JsonFlag = False) -> None:
-    """The metadata of one saved model."""
+    """The metadata of one saved model, with its held-out scores."""
     from jinlotto.services import models
 
     details = models.show_model(settings(), name)
     if as_json:
         print_json(details)
         return
-    for key, value in details.items():
-        if key != "evaluation_metrics":
-            console.print(f"{key}: {value}", markup=False, highlight=False)
+    metrics = details.get("evaluation_metrics")
+    print_fields({key: value for key, value in details.items() if key != "evaluation_metrics"})
+    if metrics:
+        held_out = details.get("test_samples", metrics.get("samples"))
+        _print_scores(metrics["mean"], metrics, f"held-out {held_out} draws")
+        _print_positions(metrics)
+
+
+def _print_positions(metrics: dict[str, Any]) -> None:
+    top_k = metrics["top_k"]
+    table = Table(title="by sorted position; baseline: the training draws' frequencies")
+    for column in ("position", "log-loss", f"top-{top_k}", "baseline log-loss", f"top-{top_k}"):
+        table.add_column(column, justify="right")
+    for entry in metrics["positions"]:
+        table.add_row(
+            str(entry["position"]),
+            f"{entry['log_loss']:.4f}",
+            f"{entry['top_k_hit_rate']:.4f}",
+            f"{entry['position_baseline_log_loss']:.4f}",
+            f"{entry['position_baseline_top_k_hit_rate']:.4f}",
+        )
+    console.print(table)
 
 
 @models_app.command("activate")

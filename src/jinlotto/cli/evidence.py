@@ -11,6 +11,7 @@ import typer
 from jinlotto.cli.common import (
     JsonFlag,
     console,
+    line,
     open_database,
     print_json,
     progress_bar,
@@ -67,50 +68,37 @@ def backtest(
 
 
 def _print_backtest(report: dict[str, Any]) -> None:
-    from rich.table import Table
-
-    table = Table(
-        title=f"Draws {report['from']}-{report['to']}: {report['tickets']} games per draw"
-    )
-    for column in (
-        "strategy",
-        "mean matches",
-        "95 % CI",
-        "vs uniform",
-        "fit p",
-        "ranks 1-5",
-        "return / 1000 KRW",
-    ):
-        table.add_column(column)
-    for name, figures in report["strategies"].items():
-        low, high = figures["ci95"]
-        difference = figures["difference_from_uniform"]
+    line(f"Draws {report['from']}-{report['to']}: {report['tickets']} games per draw per strategy")
+    strategies = sorted(report["strategies"].items(), key=lambda item: item[0] != report["control"])
+    for name, figures in strategies:
+        p_value = "-" if figures["p_value"] is None else f"{figures['p_value']:.3f}"
         ranks = figures["rank_counts"]
-        table.add_row(
-            name,
-            f"{figures['mean_matches']:.3f}",
-            "-" if low is None else f"{low:.3f}-{high:.3f}",
-            _difference(difference),
-            "-" if figures["p_value"] is None else f"{figures['p_value']:.3f}",
-            " ".join(str(ranks[str(rank)]) for rank in range(1, 6)),
-            f"{figures['return_per_1000']:.0f} ({figures['chance_return_per_1000']:.0f})",
+        expected = figures["expected_rank_counts"]
+        line(f"{name}{'   (control)' if name == report['control'] else ''}")
+        line("  " + figures["reading"].removeprefix(f"{name}: "))
+        difference = figures["difference_from_uniform"]
+        versus = "" if difference is None else f"vs uniform {_difference(difference)}; "
+        line(f"  {versus}fit to chance p {p_value}")
+        line(f"  games by matches 0-6: {' '.join(map(str, figures['match_counts']))}")
+        line(
+            "  ranks 1-5: "
+            + " ".join(str(ranks[str(rank)]) for rank in range(1, 6))
+            + " (by chance "
+            + " ".join(f"{expected[str(rank)]:.2g}" for rank in range(1, 6))
+            + ")"
         )
-    console.print(table)
-    expected = next(iter(report["strategies"].values()))["expected_rank_counts"]
-    console.print(
-        "Chance: 0.800 matches per game; ranks 1-5 expected "
-        + " ".join(f"{expected[str(rank)]:.2g}" for rank in range(1, 6))
-        + "; return / 1000 KRW by chance at the same draws in brackets.",
-        highlight=False,
-    )
-    for line in report["summary"]:
-        console.print(line, markup=False, highlight=False)
-    console.print(report["note"], markup=False, highlight=False)
+        line(
+            f"  return {figures['return_per_1000']:.0f} KRW per 1,000 KRW "
+            f"(by chance at these draws {figures['chance_return_per_1000']:.0f})"
+        )
+    readings = {figures["reading"] for figures in report["strategies"].values()}
+    for text in report["summary"]:
+        if text not in readings:  # each strategy's reading is printed with its figures
+            line(text)
+    line(report["note"])
 
 
-def _difference(difference: dict[str, Any] | None) -> str:
-    if difference is None:
-        return "-"
+def _difference(difference: dict[str, Any]) -> str:
     low, high = difference["ci95"]
     interval = "" if low is None else f" ({low:+.3f} to {high:+.3f})"
     return f"{difference['mean']:+.3f}{interval}"

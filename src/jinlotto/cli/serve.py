@@ -5,7 +5,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from jinlotto.cli.common import console, open_database, settings
+from jinlotto.cli.common import line, open_database, settings
 
 if TYPE_CHECKING:
     from jinlotto.db.database import Database
@@ -41,9 +41,10 @@ def _import(database: "Database", path: Path) -> None:
 
     with database.transaction() as session:
         report = draws.import_file(session, path)
-    console.print(
-        f"imported {path}: {report.added} added, {report.filled} filled, "
-        f"{report.unchanged} unchanged, {len(report.conflicts)} conflicts"
+    line(f"imported {path}")
+    line(
+        f"  {report.added} added, {report.filled} filled, {report.unchanged} unchanged, "
+        f"{len(report.conflicts)} conflicting"
     )
 
 

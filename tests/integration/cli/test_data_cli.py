@@ -35,7 +35,7 @@ def run(
 def test_import_then_status(run: Runner, shared_draws_path: Path) -> None:
     imported = run("data", "import", str(shared_draws_path))
     assert imported.returncode == 0, imported.stderr
-    assert "added 1200, filled 0, unchanged 0, conflicting 0" in imported.stdout
+    assert imported.stdout == "file: 1200 added, 0 filled, 0 unchanged, 0 conflicting\n"
     status = run("data", "status", "--json")
     assert json.loads(status.stdout) == {
         **json.loads(status.stdout),
@@ -106,14 +106,14 @@ def test_update_from_the_official_server(
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["added"] == 30
     again = run("data", "update")
-    assert "official: added 10, filled 0, unchanged 1, conflicting 0" in again.stdout
+    assert "official: 10 added, 0 filled, 1 unchanged, 0 conflicting" in again.stdout
 
 
 def test_update_from_the_mirror(run: Runner, official_server: OfficialServer) -> None:
     official_server.latest = 25
     result = run("data", "update", "--source", "mirror", "--url", official_server.mirror_url)
     assert result.returncode == 0, result.stderr
-    assert "mirror: added 25" in result.stdout
+    assert "mirror: 25 added" in result.stdout
     official_server.latest = 30
     full = run("data", "update", "--source", "mirror", "--full", "--json")
     assert json.loads(full.stdout) == {

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from tests.support.cli import Runner, cli_runner, error_message
+from tests.support.cli import Runner, assert_fits, cli_runner, error_message
 
 from jinlotto.config import Settings
 from jinlotto.db.database import Database
@@ -57,8 +57,9 @@ def test_recommend_with_filters_and_seed(run: Runner) -> None:
     other = ok_json(run(*args, "--seed", "12", "--json"))
     assert other["games"] != first["games"]
 
-    text = run("recommend", "--strategy", "uniform", "--sets", "2", "--seed", "1")
+    text = run("recommend", "--strategy", "uniform", "--sets", "2", "--seed", "1", COLUMNS="80")
     assert text.returncode == 0, text.stderr
+    assert_fits(text.stdout)
     assert f"uniform for draw {first['for_draw_no']} ({first['draw_date']})" in text.stdout
     assert "not a chance of winning" in " ".join(text.stdout.split())
 
@@ -118,6 +119,17 @@ def test_train_then_list_show_rollback_and_activate(run: Runner) -> None:
     assert [(entry["name"], entry["active"]) for entry in listing] == [(name, True)]
     shown = ok_json(run("models", "show", name, "--json"))
     assert shown["sha256"] and shown["training_draw_range"] == [1, 1200]
+    # At 80 columns the name to activate stands whole on its line, and nothing wraps.
+    listed = run("models", "list", COLUMNS="80").stdout
+    assert_fits(listed)
+    assert f"{name}   (active)" in listed.splitlines()
+    details = run("models", "show", name, COLUMNS="80").stdout
+    assert_fits(details)
+    assert f"sha256: {shown['sha256']}" in details
+    mean = shown["evaluation_metrics"]["mean"]
+    assert f"{mean['log_loss']:.4f}" in details and f"{mean['top_k_hit_rate']:.4f}" in details
+    first_position = shown["evaluation_metrics"]["positions"][0]
+    assert f"{first_position['position_baseline_log_loss']:.4f}" in details
     assert "no model named" in error_message(run("models", "show", "lotto_model_nope"))
 
     second = ok_json(run("train", "--json"))
@@ -148,3 +160,18 @@ def test_evaluate_and_recommend_with_the_active_model(run: Runner) -> None:
     assert all(combos.ac_values(combos.as_games(g["numbers"]))[0] >= 7 for g in ml["games"])
     plain = ok_json(run("recommend", "--seed", "5", "--json", ENABLE_ML="false"))
     assert plain["strategy"] == "statistical", "ENABLE_ML=false never uses the model"
+
+
+@pytest.mark.usefixtures("loaded")
+def test_popularity_games_show_their_figures_at_80_columns(run: Runner) -> None:
+    args = ("recommend", "--strategy", "popularity", "--sets", "2", "--seed", "3")
+    payload = ok_json(run(*args, "--json"))
+    text = run(*args, COLUMNS="80")
+    assert text.returncode == 0, text.stderr
+    assert_fits(text.stdout)
+    for game in payload["games"]:
+        popularity = game["analysis"]["popularity"]
+        others = popularity["expected_cowinners"]
+        assert f"{popularity['popularity_index']:.2f}x a random game's co-winners" in text.stdout
+        assert f"1st {others['1']:.2f}, 2nd {others['2']:.1f}, 3rd {others['3']:.0f}" in text.stdout
+        assert f"{popularity['expected_prize_per_1000']:.0f} KRW back per 1,000 KRW" in text.stdout

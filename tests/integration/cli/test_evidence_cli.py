@@ -5,7 +5,7 @@ import os
 from pathlib import Path
 
 import pytest
-from tests.support.cli import Runner, cli_runner
+from tests.support.cli import Runner, assert_fits, cli_runner
 
 from jinlotto.config import Settings
 from jinlotto.db.database import Database
@@ -40,11 +40,25 @@ def test_backtest_json_has_the_documented_keys(run: Runner, loaded: Database) ->
     assert json.loads(again.stdout)["strategies"] == report["strategies"]
 
 
-def test_backtest_table_states_what_the_numbers_show(run: Runner, loaded: Database) -> None:
-    done = run("backtest", "--from", "1191", "--strategies", "uniform,statistical")
+def test_backtest_output_fits_80_columns_and_shows_the_json_figures(
+    run: Runner, loaded: Database
+) -> None:
+    args = ("backtest", "--from", "1191", "--strategies", "uniform,statistical")
+    report = json.loads(run(*args, "--json").stdout)
+    done = run(*args, COLUMNS="80")
     assert done.returncode == 0, done.stderr
+    assert_fits(done.stdout)
     text = " ".join(done.stdout.split())
-    assert "Chance: 0.800 matches per game" in text
+    for name, figures in report["strategies"].items():
+        low, high = figures["ci95"]
+        assert (
+            f"{figures['mean_matches']:.3f} matches per game (95 % CI {low:.3f}-{high:.3f})" in text
+        )
+        ranks = " ".join(str(figures["rank_counts"][str(rank)]) for rank in range(1, 6))
+        assert f"ranks 1-5: {ranks}" in text, name
+        counts = " ".join(map(str, figures["match_counts"]))
+        assert f"games by matches 0-6: {counts}" in text, name
+        assert f"return {figures['return_per_1000']:.0f} KRW per 1,000 KRW" in text
     assert "No strategy matched more numbers than chance would." in text
     assert "no strategy can raise the chance" in text
 
