@@ -20,7 +20,8 @@ Knobs (plain attributes, change them at any time):
 - ``fault`` — one of :data:`FAULTS` or ``None``: ``"html"`` (200 with an HTML page),
   ``"not_json"`` (200 with plain text), ``"envelope"`` (200 with JSON in another shape),
   ``"forbidden"`` (403), ``"redirect"`` (302 to a login page), ``"server_error"`` (500),
-  ``"slow"`` (waits ``delay`` seconds, then answers normally).
+  ``"slow"`` (waits ``delay`` seconds, then answers normally), ``"held"`` (waits until
+  ``release`` is set, then answers normally; ``arrived`` is set when such a request comes).
 - ``fault_draws`` — a set of draw numbers the fault applies to; empty means every request.
 - ``fault_times`` — how many faulty replies to give before answering normally (``None``:
   always); ``fault="server_error", fault_times=2`` is "500 twice, then success".
@@ -45,7 +46,7 @@ OFFICIAL_PATH = "/lt645/selectPstLt645Info.do"
 LEGACY_PATH = "/common.do"
 MIRROR_PATH = "/mirror/lotto645_draws.json"
 LOGIN_PATH = "/login"
-FAULTS = ("html", "not_json", "envelope", "forbidden", "redirect", "server_error", "slow")
+FAULTS = ("html", "not_json", "envelope", "forbidden", "redirect", "server_error", "slow", "held")
 
 
 def official_item(raw: dict[str, Any]) -> dict[str, Any]:
@@ -98,6 +99,8 @@ class OfficialServer:
         self.fault_draws: set[int] = set()
         self.fault_times: int | None = None
         self.delay = 2.0
+        self.arrived = threading.Event()
+        self.release = threading.Event()
         self.requests: list[str] = []
         self.headers: dict[str, str] = {}
         self.max_in_flight = 0
@@ -216,11 +219,14 @@ def _handler_for(server: OfficialServer) -> type[BaseHTTPRequestHandler]:
             draw_text = query.get("srchLtEpsd") or query.get("drwNo")
             draw_no = int(draw_text) if draw_text and draw_text.isdigit() else None
             fault = server.take_fault(draw_no)
-            if fault is not None and fault != "slow":
+            if fault is not None and fault not in ("slow", "held"):
                 self._fault(fault)
                 return
             if fault == "slow":
                 time.sleep(server.delay)
+            if fault == "held":
+                server.arrived.set()
+                server.release.wait(30)
             if parts.path == OFFICIAL_PATH and draw_no is not None:
                 self._json(server.official_reply(draw_no))
             elif parts.path == LEGACY_PATH and draw_no is not None:

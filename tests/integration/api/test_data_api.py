@@ -1,7 +1,6 @@
 """Data summary and the admin endpoints (bearer token; fake official server on 127.0.0.1)."""
 
 import json
-import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -157,13 +156,14 @@ def test_admin_work_runs_off_the_event_loop(
     admin: TestClient, official_server: OfficialServer
 ) -> None:
     official_server.latest = 3
-    official_server.fault, official_server.delay = "slow", 1.5
+    official_server.fault = "held"  # the source holds the collect's first request
     with ThreadPoolExecutor(max_workers=1) as pool:
         pending = pool.submit(admin.post, "/api/data/collect", headers=AUTH)
-        time.sleep(0.3)
+        assert official_server.arrived.wait(30)
         listing = admin.get("/api/draws")
-        # Had the collect blocked the event loop, the listing would only be answered after it.
+        # Had the collect blocked the event loop, the listing could not be answered now.
         running = not pending.done()
+        official_server.release.set()
         collected = pending.result(timeout=30)
     assert listing.status_code == 200
     assert running
