@@ -3,7 +3,8 @@
 Run: ``uv run python benchmarks/bench_engine.py [--repeat 200]``. Prints each figure beside its
 goal: training all six position models under 10 s and peak memory under 400 MB; all model files
 together under 5 MB; load under 0.2 s; ``recommend`` of 5 games from a loaded model under 5 ms
-median; 10,000 filtered games from ``uniform`` under 1 s; ``sample(100)`` about 1 ms.
+median; 10,000 filtered games from ``uniform`` under 1 s; ``sample(100)`` about 1 ms; the CPU a
+request costs under hard filters, met or relaxed, about 20 ms at most for every strategy.
 """
 
 import argparse
@@ -21,12 +22,18 @@ from jinlotto.domain.history import History
 from jinlotto.ingest.mirror import parse_mirror_array
 from jinlotto.registry import store
 from jinlotto.strategies import registry
+from jinlotto.strategies.base import Strategy
 from jinlotto.strategies.filters import Filters
 from jinlotto.strategies.ml import MLStrategy, train_position_models
 from jinlotto.strategies.unified import UnifiedStrategy
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "data" / "lotto645_draws.json"
 FILTERS = Filters(sum_range=(100, 175), odd_range=(2, 4), min_ac=7, max_consecutive=2)
+HARD_FILTERS = {
+    "rare but possible": Filters(sum_range=(100, 105), min_ac=10, odd_range=(3, 3), max_per_zone=2),
+    "impossible together": Filters(sum_range=(21, 30), odd_range=(6, 6)),
+    "fixed, impossible sum": Filters(fixed=(1, 2, 3), sum_range=(250, 255)),
+}
 
 
 def median_ms(action: Callable[[], object], repeat: int) -> float:
@@ -82,17 +89,31 @@ def main() -> None:
     ms = median_ms(lambda: uniform.recommend(10_000, rng, FILTERS), 5)
     line("10,000 filtered games from uniform, median", f"{ms:.0f} ms", "< 1000 ms")
 
-    for name in registry.available():
-        if name in ("ml", "unified"):
-            strategy = (
-                MLStrategy(model=model).fit(history)
-                if name == "ml"
-                else UnifiedStrategy(model=model).fit(history)
-            )
-        else:
-            strategy = registry.create(name, random_state=0).fit(history)
+    strategies = {
+        name: (
+            registry.create(name, model=model)
+            if name in registry.MODEL_STRATEGIES
+            else registry.create(name, random_state=0)
+        ).fit(history)
+        for name in registry.available()
+    }
+    for name, strategy in strategies.items():
         ms = median_ms(lambda s=strategy: s.sample(100, rng), args.repeat)
         line(f"sample(100), {name}, median", f"{ms:.3f} ms", "~1 ms (non-ML)")
+    for label, filters in HARD_FILTERS.items():
+        for name, strategy in strategies.items():
+            cpu, stage = hard_filter_cpu_ms(strategy, filters)
+            line(f"5 games, {label}, {name}: CPU, stage {stage}", f"{cpu:.1f} ms", "~20 ms")
+
+
+def hard_filter_cpu_ms(strategy: Strategy, filters: Filters) -> tuple[float, int]:
+    """Median CPU time of one recommendation of 5 games under ``filters``, and its stage."""
+    times, stage = [], 0
+    for seed in range(7):
+        started = time.process_time()
+        stage = strategy.recommend(5, np.random.default_rng(seed), filters).relaxation_stage
+        times.append(time.process_time() - started)
+    return statistics.median(times) * 1000, stage
 
 
 if __name__ == "__main__":
