@@ -224,3 +224,14 @@ def test_an_import_interrupted_mid_transaction_writes_nothing(
     with pytest.raises(KeyboardInterrupt):
         store.import_draws(database, shared_draws, source="file", progress=interrupt)
     assert service.status(database).count == 0
+
+
+def test_an_import_is_committed_by_its_caller_only(
+    database: Database, shared_draws: list[Draw]
+) -> None:
+    # The caller's transaction holds the whole import; rolling it back leaves nothing behind.
+    with database.sessions() as session:
+        report = service.import_draws(session, shared_draws[:50], source="file")
+        assert report.added == 50
+        session.rollback()
+    assert service.status(database).count == 0

@@ -74,3 +74,14 @@ def test_popularity_score_of_a_typed_game(loaded: Database) -> None:
     for bad in ("1,2,3", "1,2,3,4,5,5", "0,1,2,3,4,5", "1,2,3,4,5,46", "a,b,c,d,e,f"):
         with pytest.raises(InvalidTicketError):
             parse_game(bad)
+
+
+def test_a_report_is_stored_by_its_caller_only(loaded: Database) -> None:
+    report = backtests.run_backtest(
+        stored_history(loaded), strategies=["uniform"], first_draw=1199, tickets=5
+    )
+    with loaded.sessions() as session:
+        backtests.store_report(session, report)
+        session.rollback()
+    with loaded.sessions() as session, pytest.raises(NotFoundError):
+        backtests.latest_report(session)
