@@ -18,5 +18,7 @@ def configure_logging(settings: Settings) -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(settings.log_level.upper())
-    # Alembic narrates every migration check at INFO; only its warnings matter to users.
-    logging.getLogger("alembic").setLevel(max(root.level, logging.WARNING))
+    # Alembic narrates every migration check and httpx every request at INFO; only their
+    # warnings matter to users.
+    for chatty in ("alembic", "httpx"):
+        logging.getLogger(chatty).setLevel(max(root.level, logging.WARNING))

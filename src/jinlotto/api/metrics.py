@@ -1,5 +1,5 @@
 """Prometheus metrics: request counts and latency by route template, recommendations served,
-and service state (active model, age of the newest draw) read at scrape time.
+and service state (active model, age of the newest draw, memory in use) read at scrape time.
 
 With several gunicorn workers, ``PROMETHEUS_MULTIPROC_DIR`` switches prometheus-client to its
 multiprocess mode (``gunicorn.conf.py`` sets it) and a scrape sums every worker's files.
@@ -22,6 +22,8 @@ from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.multiprocess import MultiProcessCollector
 from prometheus_client.registry import Collector
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from jinlotto.api.memory import MemoryCollector
 
 REQUESTS = Counter(
     "jinlotto_http_requests_total", "HTTP requests by route template", ["method", "route", "status"]
@@ -72,6 +74,7 @@ def render(state: ServiceStateCollector) -> bytes:
         body = generate_latest(REGISTRY)
     state_registry = CollectorRegistry(auto_describe=False)
     state_registry.register(state)
+    state_registry.register(MemoryCollector())
     return body + generate_latest(state_registry)
 
 
