@@ -7,7 +7,8 @@ killed mid-write leaves it behind under that recognisable name.
 
 import os
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import IO
 
@@ -26,18 +27,29 @@ def write_atomically(target: Path, content: bytes | Callable[[IO[bytes]], object
 
     Raises :class:`JinlottoError` naming the file when it cannot be written.
     """
+    with atomic_path(target) as temporary, temporary.open("wb") as handle:
+        if isinstance(content, bytes):
+            handle.write(content)
+        else:
+            content(handle)
+
+
+@contextmanager
+def atomic_path(target: Path) -> Iterator[Path]:
+    """A new temporary file beside ``target`` for a writer that needs a file name (SQLite's
+    backup API); when the block succeeds the file is synced to disk and renamed over ``target``.
+
+    Raises :class:`JinlottoError` naming the file when it cannot be written.
+    """
     temporary: Path | None = None
     try:
         descriptor, name = tempfile.mkstemp(
             dir=target.resolve().parent, prefix=temporary_prefix(target)
         )
+        os.close(descriptor)
         temporary = Path(name)
-        with os.fdopen(descriptor, "wb") as handle:
-            if isinstance(content, bytes):
-                handle.write(content)
-            else:
-                content(handle)
-            handle.flush()
+        yield temporary
+        with temporary.open("rb+") as handle:
             os.fsync(handle.fileno())
         temporary.replace(target)
     except OSError as error:

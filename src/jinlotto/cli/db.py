@@ -1,10 +1,18 @@
-"""``jinlotto db``: schema migrations."""
+"""``jinlotto db``: schema migrations, backups and restores."""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from jinlotto.cli.common import console, settings
+from jinlotto.cli.common import JsonFlag, console, print_json, settings
 
-db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
+if TYPE_CHECKING:
+    from jinlotto.services.backup import DatabaseCopy
+
+db_app = typer.Typer(help="Database schema, backups and restores.", no_args_is_help=True)
 
 
 @db_app.command("upgrade")
@@ -34,6 +42,69 @@ def current() -> None:
         console.print(f"{revision or 'empty'} ({state})")
     finally:
         engine.dispose()
+
+
+@db_app.command("backup")
+def backup(
+    path: Annotated[Path, typer.Argument(help="Backup file to write (replaced atomically).")],
+    as_json: JsonFlag = False,
+) -> None:
+    """Copy the SQLite database to PATH while the service runs (on PostgreSQL: the pg_dump
+    command to run)."""
+    from jinlotto.services import backup as service
+
+    with _postgres_hint():
+        copy = service.backup(settings(), path)
+    _print_copy(copy, "backed up to", as_json=as_json)
+
+
+@db_app.command("restore")
+def restore(
+    path: Annotated[Path, typer.Argument(help="A backup written by `jinlotto db backup`.")],
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace an existing database (a copy is kept).")
+    ] = False,
+    as_json: JsonFlag = False,
+) -> None:
+    """Replace the SQLite database with the backup PATH; stop the service first (on PostgreSQL:
+    the pg_restore command to run)."""
+    from jinlotto.services import backup as service
+
+    with _postgres_hint():
+        copy = service.restore(settings(), path, force=force)
+    _print_copy(copy, "restored into", as_json=as_json)
+
+
+@contextmanager
+def _postgres_hint() -> Iterator[None]:
+    """On PostgreSQL, print the command to run alone on stdout, then fail with the hint."""
+    from jinlotto.services.backup import PostgresBackupError
+
+    try:
+        yield
+    except PostgresBackupError as error:
+        print(error.command)
+        raise
+
+
+def _print_copy(copy: "DatabaseCopy", verb: str, *, as_json: bool) -> None:
+    if as_json:
+        print_json(copy.to_dict())
+        return
+    console.print(
+        f"{verb} {copy.path}: {copy.size_bytes / 1_000_000:.1f} MB, {copy.draws} draws, "
+        f"schema {copy.schema_revision}, {copy.seconds:.2f} s",
+        highlight=False,
+        markup=False,
+        soft_wrap=True,  # paths stay whole, to copy and paste
+    )
+    if copy.previous is not None:
+        console.print(
+            f"the replaced database is kept in {copy.previous}",
+            highlight=False,
+            markup=False,
+            soft_wrap=True,
+        )
 
 
 def register(app: typer.Typer) -> None:

@@ -67,3 +67,11 @@ def upgrade_if_behind(engine: Engine) -> None:
     if not is_up_to_date(engine):
         logger.info("migrating the database schema to %s", HEAD_REVISION)
         upgrade(engine)
+
+
+def known_revisions() -> list[str]:
+    """Every revision shipped with this version, oldest first."""
+    from alembic.script import ScriptDirectory
+
+    scripts = ScriptDirectory(str(MIGRATIONS_DIR))
+    return [script.revision for script in reversed(list(scripts.walk_revisions()))]
