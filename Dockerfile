@@ -1,25 +1,37 @@
 # JinLotto web service: slim image, non-root user, health check on /api/health.
-FROM python:3.11-slim AS build
-COPY --from=ghcr.io/astral-sh/uv:0.13 /uv /usr/local/bin/uv
+# BASE_IMAGE is any Debian-like image with Python 3.11+ and its venv module (python3-venv);
+# scripts/verify-image.sh builds on a base made locally from Debian packages.
+ARG BASE_IMAGE=python:3.11-slim
+
+FROM ${BASE_IMAGE} AS build
+# Trust the base image's CA store (uv and pip otherwise bring their own), so a base that adds a
+# TLS-inspecting proxy's CA can still reach PyPI. Build stage only.
+ENV PIP_CERT=/etc/ssl/certs/ca-certificates.crt \
+    SSL_CERT_FILE=/etc/ssl/certs/ca-certificates.crt \
+    PIP_DISABLE_PIP_VERSION_CHECK=1
+# uv from PyPI, in a venv of its own so the base's Python stays untouched.
+RUN python3 -m venv /opt/uv && /opt/uv/bin/pip install --no-cache-dir "uv==0.13.9"
 WORKDIR /app
-ENV UV_COMPILE_BYTECODE=1 UV_LINK_MODE=copy UV_PROJECT_ENVIRONMENT=/app/.venv
+ENV UV_COMPILE_BYTECODE=1 UV_LINK_MODE=copy UV_PROJECT_ENVIRONMENT=/app/.venv \
+    UV_PYTHON_DOWNLOADS=never
 COPY pyproject.toml uv.lock README.md ./
-RUN uv sync --frozen --no-dev --no-install-project
+RUN /opt/uv/bin/uv sync --frozen --no-dev --no-install-project
 COPY src ./src
 COPY gunicorn.conf.py ./
-RUN uv sync --frozen --no-dev
+RUN /opt/uv/bin/uv sync --frozen --no-dev --no-editable
 
-FROM python:3.11-slim
-RUN useradd --create-home --uid 10001 jinlotto
+FROM ${BASE_IMAGE}
+RUN useradd --create-home --uid 10001 jinlotto \
+    && mkdir -p /app/data && chown jinlotto:jinlotto /app/data
 WORKDIR /app
-COPY --from=build --chown=jinlotto:jinlotto /app /app
+COPY --from=build --chown=jinlotto:jinlotto /app/.venv /app/.venv
+COPY --from=build --chown=jinlotto:jinlotto /app/gunicorn.conf.py /app/
 ENV PATH="/app/.venv/bin:$PATH" \
     PYTHONUNBUFFERED=1 \
     ENVIRONMENT=production \
     MODEL_DIR=/app/data/models \
     DATABASE_URL=sqlite:////app/data/jinlotto.db \
     PORT=8000
-RUN mkdir -p /app/data && chown jinlotto:jinlotto /app/data
 USER jinlotto
 VOLUME ["/app/data"]
 EXPOSE 8000
