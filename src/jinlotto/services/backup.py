@@ -62,7 +62,7 @@ def backup(settings: Settings, target: Path) -> DatabaseCopy:
         raise JinlottoError(f"{target} is a folder; name the backup file to write")
     started = time.perf_counter()
     with atomic_path(target) as temporary:
-        _copy(source, temporary)
+        _copy(source, temporary, shown_as=target)
         with _connect(temporary) as copy:
             draws, revision = _check(copy, target)
     return DatabaseCopy(target, target.stat().st_size, draws, revision, _since(started))
@@ -80,7 +80,7 @@ def restore(settings: Settings, source: Path, *, force: bool) -> DatabaseCopy:
     with _open_backup(source) as backup_db:
         draws, revision = _check(backup_db, source)
         previous = _keep_previous(settings, target, force=force)
-        with _connect(target) as live:
+        with _connect(target) as live, _sqlite_errors(f"restore {source} into {target}"):
             backup_db.backup(live)
     engine = build_engine(settings)
     try:
@@ -136,11 +136,24 @@ def postgres_command(url: str, *, action: str, file: Path) -> str:
     return f"pg_restore --clean --if-exists --no-owner --dbname={address} {shlex.quote(str(file))}"
 
 
-def _copy(source: Path, target: Path) -> None:
-    with _connect(source) as live, _connect(target) as copy:
+def _copy(source: Path, target: Path, *, shown_as: Path) -> None:
+    with (
+        _connect(source) as live,
+        _connect(target) as copy,
+        _sqlite_errors(f"copy {source} to {shown_as}"),
+    ):
         live.backup(copy)  # one step: the whole database as of one read transaction
         # The copy is one self-contained file, whatever journal mode the service uses.
         copy.execute("PRAGMA journal_mode=DELETE")
+
+
+@contextmanager
+def _sqlite_errors(action: str) -> Iterator[None]:
+    """SQLite's own errors (a full disk, a locked file) as one clear line."""
+    try:
+        yield
+    except sqlite3.Error as error:
+        raise JinlottoError(f"cannot {action}: {error}") from None
 
 
 def _check(connection: sqlite3.Connection, path: Path) -> tuple[int, str]:
