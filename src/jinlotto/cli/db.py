@@ -49,8 +49,7 @@ def backup(
     path: Annotated[Path, typer.Argument(help="Backup file to write (replaced atomically).")],
     as_json: JsonFlag = False,
 ) -> None:
-    """Copy the SQLite database to PATH while the service runs (on PostgreSQL: the pg_dump
-    command to run)."""
+    """Copy the SQLite database to PATH while the service runs (PostgreSQL: prints pg_dump)."""
     from jinlotto.services import backup as service
 
     with _postgres_hint():
@@ -66,8 +65,7 @@ def restore(
     ] = False,
     as_json: JsonFlag = False,
 ) -> None:
-    """Replace the SQLite database with the backup PATH; stop the service first (on PostgreSQL:
-    the pg_restore command to run)."""
+    """Replace the SQLite database with the backup PATH; stop the service first."""
     from jinlotto.services import backup as service
 
     with _postgres_hint():
