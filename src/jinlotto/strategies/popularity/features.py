@@ -1,8 +1,9 @@
 """What makes a combination popular with players: per-number and pattern features.
 
 Players do not pick uniformly: birthdays (numbers up to 31), runs, arithmetic sequences, lines
-on the play slip, the last draw and past winning combinations attract more tickets. Every
-feature is computed from the game and from draws *before* the one it is used for.
+on the play slip, the last draw, past winning combinations and the numbers published as drawn
+most often attract more tickets. Every feature is computed from the game and from draws
+*before* the one it is used for.
 
 The play slip lays numbers 1-45 out in rows of seven: 1-7, 8-14, ..., 43-45.
 """
@@ -31,24 +32,36 @@ PATTERN_NAMES = (
     "same_end_digit",
     "last_draw_repeats",
     "past_winner_overlap",  # most numbers shared with any earlier winning combination
+    "most_drawn_numbers",  # how many are among the six drawn most often so far
 )
+MOST_DRAWN = 6
 _TRIPLES = np.array(list(combinations(range(6), 3)))
 
 
 @dataclass(frozen=True, slots=True)
 class PlayContext:
-    """The past a game is judged against: the previous draw and every earlier winner."""
+    """The past a game is judged against: the previous draw, every earlier winner and the
+    numbers drawn most often."""
 
     previous: IntArray  # (6,) numbers of the newest past draw
     past_keys: IntArray  # combination keys of every past winning combination
+    most_drawn: IntArray  # (6,) the numbers drawn most often, as statistics pages list them
 
     @classmethod
     def from_history(cls, history: History) -> "PlayContext":
         """The context of the draw that follows ``history``."""
+        counts = history.presence()[:, 1:].sum(axis=0)
         return cls(
             previous=history.numbers[-1].copy(),
             past_keys=combos.combination_keys(history.numbers),
+            most_drawn=_most_drawn(counts[np.newaxis, :])[0],
         )
+
+
+def _most_drawn(counts: IntArray) -> IntArray:
+    """``(n, 6)`` per row of ``(n, 45)`` draw counts, the six most drawn numbers; a tie goes
+    to the smaller number."""
+    return np.argsort(-counts, axis=1, kind="stable")[:, :MOST_DRAWN] + 1
 
 
 def number_indicators(games: IntArray) -> FloatArray:
@@ -98,22 +111,27 @@ def past_overlap(games: IntArray, past_keys: IntArray) -> IntArray:
 
 
 def patterns(games: IntArray, context: PlayContext) -> FloatArray:
-    """``(m, 10)`` every pattern feature of :data:`PATTERN_NAMES` for games of the next draw."""
+    """``(m, 11)`` every pattern feature of :data:`PATTERN_NAMES` for games of the next draw."""
     return np.column_stack(
         [
             shape_patterns(games),
             combos.carryover_counts(games, context.previous),
             past_overlap(games, context.past_keys),
+            combos.carryover_counts(games, context.most_drawn),
         ]
     ).astype(np.float64)
 
 
 def winner_patterns(history: History) -> FloatArray:
-    """``(n - 1, 10)`` pattern features of draws 2..n, each judged against the draws before it."""
+    """``(n - 1, 11)`` pattern features of draws 2..n, each judged against the draws before it."""
     numbers = history.numbers
     presence = history.presence()
     repeats = presence[np.arange(len(history) - 1)[:, np.newaxis], numbers[1:]].sum(axis=1)
     overlaps = presence[:, 1:].astype(np.int64) @ presence[:, 1:].T.astype(np.int64)
     earlier = np.tril(np.ones_like(overlaps, dtype=np.bool_), k=-1)
     best_earlier = np.where(earlier, overlaps, 0).max(axis=1)[1:]
-    return np.column_stack([shape_patterns(numbers[1:]), repeats, best_earlier]).astype(np.float64)
+    most_drawn = _most_drawn(np.cumsum(presence[:-1, 1:], axis=0, dtype=np.int64))
+    drawn_often = (numbers[1:, :, np.newaxis] == most_drawn[:, np.newaxis, :]).any(axis=2)
+    return np.column_stack(
+        [shape_patterns(numbers[1:]), repeats, best_earlier, drawn_often.sum(axis=1)]
+    ).astype(np.float64)

@@ -5,7 +5,7 @@ observed count to that expectation shows how popular the winning numbers were. W
 
 - tiers 3-5 (hundreds to millions of winners): Poisson regression of the winner count on the
   45 per-number indicators and the pattern features, with the uniform expectation as exposure;
-- tiers 1-2 (a handful of winners, too few to learn 55 weights): a floor ``f`` of play spread
+- tiers 1-2 (a handful of winners, too few to learn 56 weights): a floor ``f`` of play spread
   like uniform picks plus concentrated chosen play whose popularity follows the tier-5
   per-number score and the patterns, ``ratio = f + (1 - f) * exp(c0 + c . [score, patterns])``,
   by Poisson likelihood.
@@ -47,7 +47,7 @@ from jinlotto.strategies.popularity.features import (
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
 
-MIN_DRAWS = 100  # usable draws needed to fit 55 weights
+MIN_DRAWS = 100  # usable draws needed to fit 56 weights
 RIDGE = 1e-3  # L2 penalty of the Poisson regressions (on standardised features)
 JACKPOT_RIDGE = 0.5  # L2 penalty of the tier-1/2 slopes: few winners, keep them modest
 REFERENCE_GAMES = 4000  # uniformly random games that define "average" popularity
@@ -62,7 +62,7 @@ class TrainingData:
     winners: FloatArray  # (n, 5)
     exposure: FloatArray  # (n, 5) games sold x tier probability
     indicators: FloatArray  # (n, 45)
-    patterns: FloatArray  # (n, 10), raw
+    patterns: FloatArray  # (n, 11), raw
 
 
 def training_data(history: History) -> TrainingData:
@@ -96,12 +96,12 @@ class PopularityModel:
     pattern_high: FloatArray  # it are judged at the nearest edge, never extrapolated
     pattern_mean: FloatArray
     pattern_scale: FloatArray
-    coefficients: FloatArray  # (3, 55) tiers 3-5, numbers then standardised patterns
+    coefficients: FloatArray  # (3, 56) tiers 3-5, numbers then standardised patterns
     intercepts: FloatArray  # (3,)
     score_mean: float  # of the tier-5 linear score, to standardise it for tiers 1-2
     score_scale: float
     machine_share: float  # lower bound of the tier-1/2 floor, from the published split
-    jackpot: FloatArray  # (2, 13) tiers 1-2: logit of s, c0, score slope, pattern slopes
+    jackpot: FloatArray  # (2, 14) tiers 1-2: logit of s, c0, score slope, pattern slopes
     reference_ratios: FloatArray  # (REFERENCE_GAMES, 5) ratios of uniformly random games
 
     def ratios(self, games: IntArray, context: PlayContext) -> FloatArray:
@@ -156,7 +156,7 @@ def fit_model(history: History, *, fit_spread: bool = True) -> PopularityModel:
     ``fit_spread=False`` pins the tier-1/2 floor at the machine share, the alternative the
     held-out validation weighs the fitted floor against.
     """
-    # A thousand rows and 55 columns: BLAS threads cost more than they save (10x on a busy box).
+    # A thousand rows and 56 columns: BLAS threads cost more than they save (10x on a busy box).
     with threadpool_limits(limits=1):
         return _fit(history, fit_spread)
 
