@@ -157,28 +157,41 @@ def popularity(
     if as_json:
         print_json(score)
         return
+    _print_score(score)
+
+
+def _print_score(score: dict[str, Any]) -> None:
+    from rich.table import Table
+
     others = score["expected_cowinners"]
-    console.print(f"Game {' '.join(map(str, score['numbers']))}", highlight=False)
-    console.print(
-        f"popularity_index {score['popularity_index']:.2f} (1.00 = a random game)", highlight=False
-    )
-    console.print(
-        f"expected co-winners at draw {score['sales_of_draw']}'s sales: "
-        f"1st {others['1']:.2f}, 2nd {others['2']:.2f}, 3rd {others['3']:.1f}",
-        highlight=False,
-    )
-    console.print(
-        f"expected prize per 1,000 KRW: {score['expected_prize_per_1000']:.0f} KRW "
-        f"(a random game: {score['random_game_prize_per_1000']:.0f} KRW)",
-        highlight=False,
-    )
-    if score["beyond_training_patterns"]:
-        console.print(
-            "No past winning combination had this game's pattern, so the data cannot show how "
-            "many players pick it: the model judges it as the nearest pattern it has seen, and "
-            "these figures may be far off.",
-            markup=False,
-        )
+    rows = [
+        ("game", " ".join(map(str, score["numbers"]))),
+        (
+            "popularity_index",
+            f"{score['popularity_index']:.2f} (1.00 = a random game"
+            + ("; a prior, not a measurement)" if score["extrapolated"] else ")"),
+        ),
+        (
+            "expected co-winners",
+            f"1st {others['1']:.2f}, 2nd {others['2']:.2f}, 3rd {others['3']:.1f} at draw "
+            f"{score['sales_of_draw']}'s sales ({score['sales']:,} KRW)",
+        ),
+        (
+            "expected prize",
+            f"{score['expected_prize_per_1000']:.0f} KRW per 1,000 KRW (a random game: "
+            f"{score['random_game_prize_per_1000']:.0f} KRW; the ticket costs "
+            f"{score['ticket_price_per_1000']:,} KRW)",
+        ),
+        ("extrapolated", "yes" if score["extrapolated"] else "no: measured from past winners"),
+    ]
+    if score["reason"] is not None:
+        rows.append(("reason", score["reason"]))
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column(no_wrap=True)
+    grid.add_column()
+    for label, value in rows:
+        grid.add_row(label, value)
+    console.print(grid, markup=False, highlight=False)
     console.print(score["note"], markup=False, highlight=False)
 
 

@@ -26,7 +26,8 @@ class PopularityScorer:
         self._model: Any = None
 
     def score(self, history: History, numbers: Sequence[int]) -> dict[str, Any]:
-        """Popularity index, expected co-winners of tiers 1-3 and expected prize per 1,000 KRW.
+        """Popularity index, expected co-winners of tiers 1-3 and expected prize per 1,000 KRW,
+        and whether they are a prior (``extrapolated``, with the ``reason``) or measured.
 
         Co-winners and prizes assume the sales of the newest draw with known sales.
         """

@@ -102,6 +102,41 @@ def test_empty_database_says_how_to_load_draws(run: Runner) -> None:
     assert "jinlotto data import" in done.stderr
 
 
+def shown(text: str) -> str:
+    """Printed text with wrapping and table rules undone: the words in order, one space apart."""
+    return " ".join(text.replace("│", " ").split())
+
+
+def assert_fits_80_columns(text: str) -> None:
+    assert text.strip()
+    assert max(len(line.rstrip()) for line in text.splitlines()) <= 80
+
+
+def test_popularity_of_a_most_played_pattern_says_it_is_a_prior(
+    run: Runner, loaded: Database
+) -> None:
+    done = run("popularity", "1,2,3,4,5,6", "--json")
+    assert done.returncode == 0, done.stderr
+    score = json.loads(done.stdout)
+    assert score["extrapolated"] is True and score["popularity_index"] >= 1.0
+    assert score["expected_prize_per_1000"] <= score["random_game_prize_per_1000"]
+    human = run("popularity", "1,2,3,4,5,6", COLUMNS="80")
+    assert human.returncode == 0, human.stderr
+    assert_fits_80_columns(human.stdout)
+    text = shown(human.stdout)
+    assert shown(score["reason"]) in text  # all of it, wrapped, never cut
+    assert f"popularity_index {score['popularity_index']:.2f}" in text
+    assert "a prior, not a measurement" in text
+    others = score["expected_cowinners"]
+    assert f"1st {others['1']:.2f}, 2nd {others['2']:.2f}, 3rd {others['3']:.1f}" in text
+    assert f"{score['sales']:,} KRW" in text
+    assert f"{score['expected_prize_per_1000']:.0f} KRW per 1,000 KRW" in text
+    assert f"a random game: {score['random_game_prize_per_1000']:.0f} KRW" in text
+    ordinary = run("popularity", "5,12,23,31,38,44", COLUMNS="80").stdout
+    assert_fits_80_columns(ordinary)
+    assert "extrapolated no: measured from past winners" in shown(ordinary)
+
+
 def test_popularity_validation_reports_held_out_figures(run: Runner, loaded: Database) -> None:
     done = run("popularity", "--validate", "--json")
     assert done.returncode == 0, done.stderr

@@ -85,3 +85,17 @@ def test_a_report_is_stored_by_its_caller_only(loaded: Database) -> None:
         session.rollback()
     with loaded.sessions() as session, pytest.raises(NotFoundError):
         backtests.latest_report(session)
+
+
+def test_a_most_played_pattern_is_never_scored_as_good_value(loaded: Database) -> None:
+    history = stored_history(loaded)
+    run = popularity.popularity_scorer.score(history, parse_game("1,2,3,4,5,6"))
+    assert run["extrapolated"] is True
+    assert run["popularity_index"] >= 1.0
+    assert run["expected_prize_per_1000"] <= run["random_game_prize_per_1000"]
+    assert "pairs of consecutive numbers" in run["reason"]
+    last_draw = popularity.popularity_scorer.score(history, [int(n) for n in history.numbers[-1]])
+    assert last_draw["extrapolated"] is True
+    assert "numbers of the previous draw: 6" in last_draw["reason"]
+    ordinary = popularity.popularity_scorer.score(history, parse_game("5 12 23 31 38 44"))
+    assert ordinary["extrapolated"] is False and ordinary["reason"] is None

@@ -2,8 +2,8 @@
 
 Players do not pick uniformly: birthdays (numbers up to 31), runs, arithmetic sequences, lines
 on the play slip, the last draw, past winning combinations and the numbers published as drawn
-most often attract more tickets. Every feature is computed from the game and from draws
-*before* the one it is used for.
+most often attract more tickets (the evidence is in :mod:`.prior`). Every feature is computed
+from the game and from draws *before* the one it is used for.
 
 The play slip lays numbers 1-45 out in rows of seven: 1-7, 8-14, ..., 43-45.
 """

@@ -15,12 +15,16 @@ published split of 1st-prize winners (auto / semi-auto / manual): machine picks 
 every combination gets at least that share of its uniform expectation. Above the bound the
 floor is fitted, as ``f = m + (1 - m) * s``, ``s`` being the share of hand-picked play the
 features cannot tell from uniform. Held-out draws support fitting ``s`` over pinning ``f`` at
-``m``: on the last 20 % of the shared draws the fitted floor (0.86 of uniform, beside a machine
-share of 0.68) leaves a Poisson deviance of 474 for 1st-prize winners where the pinned floor
-leaves 490 (a constant rate, 505), and the pinned model under-predicts the winners of the
-quarter of draws it rates least popular by 10 % (6 % with the fitted floor). Many players who
+``m``: on the last 20 % of the shared draws the fitted floor (0.85 of uniform, beside a machine
+share of 0.68) leaves a Poisson deviance of 464 for 1st-prize winners where the pinned floor
+leaves 473 (a constant rate, 505), and the pinned model under-predicts the winners of the
+quarter of draws it rates least popular by 6 % (4 % with the fitted floor). Many players who
 choose their own numbers choose ones no pattern feature singles out, and to the model their
 tickets are as spread out as machine picks. :func:`validation.validate` reports both fits.
+
+A pattern beyond what enough past winners had cannot be measured this way: such a game is
+*extrapolated* and its tier 1-3 figures follow the prior of :mod:`.prior` (at least an average
+game's), never the fitted weights judged at the edge of the data.
 
 Draws before 88 (a different price) are left out. Only ``history`` given to :func:`fit_model`
 is used, so a model for draw t sees draws before t only, the machine share included.
@@ -43,9 +47,11 @@ from jinlotto.strategies.popularity.features import (
     patterns,
     winner_patterns,
 )
+from jinlotto.strategies.popularity.prior import apply_prior, reason, support_bounds
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
+BoolArray = NDArray[np.bool_]
 
 MIN_DRAWS = 100  # usable draws needed to fit 56 weights
 RIDGE = 1e-3  # L2 penalty of the Poisson regressions (on standardised features)
@@ -89,11 +95,23 @@ def training_data(history: History) -> TrainingData:
 
 
 @dataclass(frozen=True, slots=True)
+class Judgement:
+    """A model's view of some games: predicted ratios, and which games are beyond the data."""
+
+    ratios: FloatArray  # (m, 5) winners of tiers 1-5 relative to uniform play, prior applied
+    patterns: FloatArray  # (m, 11) raw pattern features
+    extrapolated: BoolArray  # (m,) a pattern beyond the support: tiers 1-3 are the prior's
+
+
+@dataclass(frozen=True, slots=True)
 class PopularityModel:
     """Fitted weights; :meth:`ratios` predicts each tier's winners relative to uniform play."""
 
-    pattern_low: FloatArray  # range of each pattern among the training draws; games outside
-    pattern_high: FloatArray  # it are judged at the nearest edge, never extrapolated
+    pattern_low: FloatArray  # range of each pattern among the training draws: the weights
+    pattern_high: FloatArray  # judge a game's patterns held inside it, never beyond
+    support_low: FloatArray  # range of each pattern that enough training winners reached;
+    support_high: FloatArray  # games beyond it are extrapolated and judged by the prior
+    training_draws: int
     pattern_mean: FloatArray
     pattern_scale: FloatArray
     coefficients: FloatArray  # (3, 56) tiers 3-5, numbers then standardised patterns
@@ -102,12 +120,32 @@ class PopularityModel:
     score_scale: float
     machine_share: float  # lower bound of the tier-1/2 floor, from the published split
     jackpot: FloatArray  # (2, 14) tiers 1-2: logit of s, c0, score slope, pattern slopes
-    reference_ratios: FloatArray  # (REFERENCE_GAMES, 5) ratios of uniformly random games
+    reference_ratios: FloatArray  # (REFERENCE_GAMES, 5) measured ratios of random games
+
+    def judge(self, games: IntArray, context: PlayContext) -> Judgement:
+        """Ratios of ``games`` (``(m, 6)``) if drawn next, and which are extrapolated."""
+        raw = patterns(games, context)
+        beyond = (raw < self.support_low) | (raw > self.support_high)
+        extrapolated: BoolArray = np.asarray(beyond.any(axis=1))
+        average = self.reference_ratios.mean(axis=0)
+        ratios = apply_prior(self._measured(games, raw), extrapolated, average)
+        return Judgement(ratios=ratios, patterns=raw, extrapolated=extrapolated)
 
     def ratios(self, games: IntArray, context: PlayContext) -> FloatArray:
         """``(m, 5)`` predicted winners of tiers 1-5 relative to uniform play, if drawn."""
-        raw = np.clip(patterns(games, context), self.pattern_low, self.pattern_high)
-        standard = (raw - self.pattern_mean) / self.pattern_scale
+        return self.judge(games, context).ratios
+
+    def reasons(self, judgement: Judgement) -> list[str | None]:
+        """Per judged game, why its figures are a prior (``None`` where they are measured)."""
+        return [
+            reason(row, self.support_low, self.support_high, self.training_draws)
+            for row in judgement.patterns
+        ]
+
+    def _measured(self, games: IntArray, raw: FloatArray) -> FloatArray:
+        """What the fitted weights say, each pattern held inside the training range."""
+        clipped = np.clip(raw, self.pattern_low, self.pattern_high)
+        standard = (clipped - self.pattern_mean) / self.pattern_scale
         design = np.hstack([number_indicators(games), standard])
         result = np.empty((games.shape[0], 5), dtype=np.float64)
         result[:, 2:] = np.exp(design @ self.coefficients.T + self.intercepts)
@@ -122,11 +160,6 @@ class PopularityModel:
         """``(2,)`` the least ratio of tiers 1-2 any game can have: the play spread uniformly."""
         spread = 1 / (1 + np.exp(-self.jackpot[:, 0]))
         return np.asarray(self.machine_share + (1 - self.machine_share) * spread)
-
-    def outside_training(self, games: IntArray, context: PlayContext) -> NDArray[np.bool_]:
-        """Which games have a pattern beyond anything seen among past winning combinations."""
-        raw = patterns(games, context)
-        return np.asarray(((raw < self.pattern_low) | (raw > self.pattern_high)).any(axis=1))
 
     def popularity_index(self, ratios: FloatArray) -> FloatArray:
         """Expected 1st-prize co-winners relative to a uniformly random game (1.0 = average)."""
@@ -187,9 +220,13 @@ def _fit(history: History, fit_spread: bool) -> PopularityModel:
             for t in (0, 1)
         ]
     )
+    low, high = support_bounds(data.patterns)
     model = PopularityModel(
         pattern_low=data.patterns.min(axis=0),
         pattern_high=data.patterns.max(axis=0),
+        support_low=low,
+        support_high=high,
+        training_draws=int(data.draw_nos.size),
         pattern_mean=mean,
         pattern_scale=scale,
         coefficients=coefficients,
@@ -200,7 +237,8 @@ def _fit(history: History, fit_spread: bool) -> PopularityModel:
         jackpot=jackpot,
         reference_ratios=np.ones((1, 5)),
     )
-    reference = model.ratios(_reference_games(), PlayContext.from_history(history))
+    games = _reference_games()
+    reference = model._measured(games, patterns(games, PlayContext.from_history(history)))
     return replace(model, reference_ratios=reference)
 
 

@@ -1,15 +1,15 @@
 """``popularity``: uniformly random games, keeping those fewer other players are likely to pick.
 
 For each game wanted, ``candidates_per_game`` games are drawn uniformly at random and the one
-with the fewest expected 1st-prize co-winners is kept, passing over games whose pattern no
-past winning combination had (the model cannot judge those). The choice never looks at the draw, so
-every game still matches the drawn numbers exactly as often as chance says (hypergeometric,
-mean 0.8, which the backtest checks); only the number of people a prize would be shared with
-changes. That number cannot fall below the model's floor, the play spread like uniform picks
-(machine picks alone are about two thirds of games sold), so a chosen game's expected
-co-winners stay near 0.9 of a random game's. Passing a fitted ``model`` makes ``fit`` only
-update the game's past (previous draw, earlier winners, latest sales), without re-learning
-the model.
+with the fewest expected 1st-prize co-winners is kept, passing over extrapolated games (too few
+past winning combinations had their pattern to measure it; their figures are only a prior, at
+least average). The choice never looks at the draw, so every game still matches the drawn
+numbers exactly as often as chance says (hypergeometric, mean 0.8, which the backtest checks);
+only the number of people a prize would be shared with changes. That number cannot fall below
+the model's floor, the play spread like uniform picks (machine picks alone are about two thirds
+of games sold), so a chosen game's expected co-winners stay near 0.9 of a random game's.
+Passing a fitted ``model`` makes ``fit`` only update the game's past (previous draw, earlier
+winners, most drawn numbers, latest sales), without re-learning the model.
 """
 
 import numpy as np
@@ -74,10 +74,10 @@ class PopularityStrategy(Strategy):
         return self._least_popular(padded, groups)
 
     def _least_popular(self, pool: IntArray, m: int) -> IntArray:
-        ratios = self.model_.ratios(pool, self.play_context_)[:, 0]
-        # A pattern no past winner had is judged at the edge of the data, which says nothing
-        # about how many players pick it: such a game is kept only if every candidate is one.
-        ratios[self.model_.outside_training(pool, self.play_context_)] = np.inf
+        judgement = self.model_.judge(pool, self.play_context_)
+        # The prior of an extrapolated game is a lower bound, not a measurement: such a game is
+        # kept only if every candidate is one.
+        ratios = np.where(judgement.extrapolated, np.inf, judgement.ratios[:, 0])
         groups = ratios.reshape(m, self.candidates_per_game)
         chosen = np.arange(m) * self.candidates_per_game + groups.argmin(axis=1)
         return pool[chosen]

@@ -62,16 +62,18 @@ def expected_prize_per_1000(ratios: FloatArray, sales: int, draw_no: int) -> Flo
 def score_games(
     model: PopularityModel, games: IntArray, context: PlayContext, sales: int, draw_no: int
 ) -> list[dict[str, Any]]:
-    """Per game: popularity index, expected co-winners, expected prize beside a random game's.
+    """Per game: popularity index, expected co-winners, expected prize beside a random game's,
+    and whether these are the prior's (``extrapolated``, with the ``reason``) or measured.
 
     ``sales`` and ``draw_no`` describe the draw whose sales are assumed (the latest one).
     """
-    ratios = model.ratios(games, context)
+    judgement = model.judge(games, context)
+    ratios = judgement.ratios
     index = model.popularity_index(ratios)
     others = expected_cowinners(ratios, sales, draw_no)
     value = expected_prize_per_1000(ratios, sales, draw_no)
     random_value = float(expected_prize_per_1000(model.reference_ratios, sales, draw_no).mean())
-    outside = model.outside_training(games, context)
+    reasons = model.reasons(judgement)
     return [
         {
             "numbers": [int(n) for n in games[row]],
@@ -80,7 +82,8 @@ def score_games(
             "expected_prize_per_1000": float(value[row]),
             "random_game_prize_per_1000": random_value,
             "ticket_price_per_1000": 1000,
-            "beyond_training_patterns": bool(outside[row]),
+            "extrapolated": bool(judgement.extrapolated[row]),
+            "reason": reasons[row],
         }
         for row in range(games.shape[0])
     ]
