@@ -192,51 +192,77 @@ def _print_score(score: dict[str, Any]) -> None:
     for label, value in rows:
         grid.add_row(label, value)
     console.print(grid, markup=False, highlight=False)
-    console.print(score["note"], markup=False, highlight=False)
+    line(score["note"])
 
 
 def _print_validation(result: dict[str, Any], *, as_json: bool) -> None:
     if as_json:
         print_json(result)
         return
+    from rich.table import Table
+
     first, last = result["held_out"]
-    console.print(
+    line(
         f"Fitted on draws through {result['trained_through']}, judged on {first}-{last} "
-        f"({result['held_out_draws']} draws)",
-        highlight=False,
+        f"({result['held_out_draws']} draws)."
     )
+    tiers = Table(title="Log winner ratio of held-out draws: the model beside the baseline")
+    for column in ("tier", "R2", "R2 baseline", "Spearman", "Spearman baseline", "deviance"):
+        tiers.add_column(column, justify="right")
     for tier, figures in result["tiers"].items():
-        console.print(
-            f"tier {tier}: R2 of log winner ratio {figures['r2_log_ratio']:.3f}, "
-            f"deviance explained {figures['deviance_explained']:.3f}",
-            highlight=False,
+        baseline = figures["baseline"]
+        tiers.add_row(
+            tier,
+            f"{figures['r2_log_ratio']:.3f}",
+            f"{baseline['r2_log_ratio']:.3f}",
+            f"{figures['spearman']:.3f}",
+            f"{baseline['spearman']:.3f}",
+            f"{figures['deviance_explained']:.3f}",
         )
-    jackpot = result["first_prize"]
+    console.print(tiers)
+    verdict = "beats" if result["beats_baseline"] else "does NOT beat"
+    line(
+        f"The model {verdict} the baseline on R2 and Spearman in every tier. Baseline: a "
+        "least-squares fit of the tier-5 log ratio on the 45 numbers (45 weights and an "
+        "intercept), used for each tier. Deviance: the share of Poisson deviance the model "
+        "explains beyond the training mean ratio."
+    )
+    _print_jackpot(result["first_prize"])
+    extrapolated = result["extrapolated"]
+    line(
+        "Held-out draws beyond the data's support, judged by the prior: "
+        f"{', '.join(map(str, extrapolated['draws'])) or 'none'}; 1st-prize winners observed "
+        f"{extrapolated['observed_winners']}, under uniform play "
+        f"{extrapolated['uniform_play_winners']:.1f}, predicted "
+        f"{extrapolated['predicted_winners']:.1f} (the prior is a lower bound)."
+    )
+
+
+def _print_jackpot(jackpot: dict[str, Any]) -> None:
+    from rich.table import Table
+
+    groups = Table(title="1st prize, held-out quarters by predicted ratio")
+    for column in ("predicted ratio", "predicted winners", "observed winners"):
+        groups.add_column(column, justify="right")
     for group in jackpot["groups"]:
-        console.print(
-            f"1st prize, predicted ratio {group['mean_predicted_ratio']:.2f}: "
-            f"predicted {group['predicted_winners']:.0f} winners, "
-            f"observed {group['observed_winners']}",
-            highlight=False,
+        groups.add_row(
+            f"{group['mean_predicted_ratio']:.2f}",
+            f"{group['predicted_winners']:.0f}",
+            str(group["observed_winners"]),
         )
-    console.print(
-        f"1st-prize dispersion: {jackpot['dispersion_uniform_play']:.2f} under uniform play, "
-        f"{jackpot['dispersion_model']:.2f} under the model (1 = Poisson); "
-        f"machine-picked winners {jackpot['dispersion_auto_winners']:.2f}, "
-        f"chosen winners {jackpot['dispersion_chosen_winners']:.2f}",
-        highlight=False,
-    )
-    console.print(
-        f"machine-picked share of games {jackpot['machine_share']:.3f} (published split); "
-        f"fitted floor {jackpot['floor']:.3f}: no game's 1st-prize ratio is predicted below it",
-        highlight=False,
-    )
-    console.print(
-        f"1st-prize deviance {jackpot['deviance']:.1f}; floor pinned at the machine share "
-        f"{jackpot['deviance_floor_at_machine_share']:.1f}; "
-        f"constant rate {jackpot['deviance_constant_rate']:.1f} (lower is better)",
-        highlight=False,
-    )
+    console.print(groups)
+    for text in (
+        f"1st-prize dispersion (1 = Poisson): {jackpot['dispersion_uniform_play']:.2f} under "
+        f"uniform play, {jackpot['dispersion_model']:.2f} under the model; machine-picked "
+        f"winners {jackpot['dispersion_auto_winners']:.2f}, chosen winners "
+        f"{jackpot['dispersion_chosen_winners']:.2f}.",
+        f"Machine-picked share of games {jackpot['machine_share']:.3f} (published split); "
+        f"fitted floor {jackpot['floor']:.3f}: no game's 1st-prize ratio is predicted below it.",
+        f"1st-prize deviance (lower is better): {jackpot['deviance']:.1f}; floor pinned at the "
+        f"machine share {jackpot['deviance_floor_at_machine_share']:.1f}; constant rate "
+        f"{jackpot['deviance_constant_rate']:.1f}.",
+    ):
+        line(text)
 
 
 def register(app: typer.Typer) -> None:

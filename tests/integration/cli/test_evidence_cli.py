@@ -146,9 +146,30 @@ def test_popularity_validation_reports_held_out_figures(run: Runner, loaded: Dat
     assert len(result["first_prize"]["groups"]) == 4
     jackpot = result["first_prize"]
     assert jackpot["machine_share"] <= jackpot["floor"]
-    text = " ".join(run("popularity", "--validate").stdout.split())
-    assert f"machine-picked share of games {jackpot['machine_share']:.3f}" in text
+    human = run("popularity", "--validate", COLUMNS="80").stdout
+    assert_fits_80_columns(human)
+    text = shown(human)
+    for tier, figures in result["tiers"].items():
+        baseline = figures["baseline"]
+        row = (
+            f"{tier} {figures['r2_log_ratio']:.3f} {baseline['r2_log_ratio']:.3f} "
+            f"{figures['spearman']:.3f} {baseline['spearman']:.3f} "
+            f"{figures['deviance_explained']:.3f}"
+        )
+        assert row in text
+    for group in jackpot["groups"]:
+        cells = f"{group['mean_predicted_ratio']:.2f} {group['predicted_winners']:.0f} "
+        assert cells + str(group["observed_winners"]) in text
+    for key in ("uniform_play", "model", "auto_winners", "chosen_winners"):
+        assert f"{jackpot['dispersion_' + key]:.2f}" in text
+    assert "The model beats the baseline on R2 and Spearman in every tier" in text
+    assert f"Machine-picked share of games {jackpot['machine_share']:.3f}" in text
     assert f"fitted floor {jackpot['floor']:.3f}" in text
+    for key in ("deviance", "deviance_floor_at_machine_share", "deviance_constant_rate"):
+        assert f"{jackpot[key]:.1f}" in text
+    beyond = result["extrapolated"]
+    assert ", ".join(map(str, beyond["draws"])) in text
+    assert f"observed {beyond['observed_winners']}" in text
     missing = run("popularity")
     assert missing.returncode == 1
     assert "--validate" in missing.stderr

@@ -99,3 +99,13 @@ def test_a_most_played_pattern_is_never_scored_as_good_value(loaded: Database) -
     assert "numbers of the previous draw: 6" in last_draw["reason"]
     ordinary = popularity.popularity_scorer.score(history, parse_game("5 12 23 31 38 44"))
     assert ordinary["extrapolated"] is False and ordinary["reason"] is None
+
+
+def test_popularity_validation_sets_the_model_beside_the_baseline(loaded: Database) -> None:
+    result = popularity.popularity_validation(stored_history(loaded))
+    assert set(result["tiers"]) == {"3", "4", "5"}
+    for figures in result["tiers"].values():
+        assert set(figures["baseline"]) == {"r2_log_ratio", "spearman"}
+        assert figures["r2_log_ratio"] > figures["baseline"]["r2_log_ratio"]
+    assert result["beats_baseline"] is True
+    assert result["extrapolated"]["draws"]

@@ -2,6 +2,7 @@
 
 import numpy as np
 import pytest
+from scipy.stats import spearmanr
 
 from jinlotto.backtest.contestants import build_contestants
 from jinlotto.backtest.engine import BacktestConfig, walk_forward
@@ -10,11 +11,7 @@ from jinlotto.domain.history import History
 from jinlotto.domain.prizes import tier_probabilities
 from jinlotto.errors import ModelError
 from jinlotto.strategies import registry
-from jinlotto.strategies.popularity.features import (
-    PlayContext,
-    patterns,
-    winner_patterns,
-)
+from jinlotto.strategies.popularity.features import PlayContext, patterns, winner_patterns
 from jinlotto.strategies.popularity.model import (
     PopularityModel,
     fit_model,
@@ -22,7 +19,7 @@ from jinlotto.strategies.popularity.model import (
     training_data,
 )
 from jinlotto.strategies.popularity.prior import MIN_SUPPORT, apply_prior, support_bounds
-from jinlotto.strategies.popularity.validation import per_number_r2, validate
+from jinlotto.strategies.popularity.validation import fit_baseline, validate
 from jinlotto.strategies.popularity.value import score_games
 
 
@@ -37,20 +34,56 @@ def model(shared_history: History) -> PopularityModel:
 
 
 def test_held_out_figures_stay_at_least_where_they_were(validation: dict) -> None:
-    # Before the prior and the most-drawn feature: R2 0.222 / 0.487 / 0.657 for tiers 3-5 and
-    # a 1st-prize deviance of 473.5.
+    # Before the prior and the most-drawn feature: R2 0.222 / 0.487 / 0.657 for tiers 3-5,
+    # Spearman 0.555 / 0.709 / 0.811 and a 1st-prize deviance of 473.5.
     assert validation["held_out"] == [978, 1200]
     tiers = validation["tiers"]
-    for tier, r2 in (("3", 0.222), ("4", 0.487), ("5", 0.657)):
+    for tier, r2, rho in (("3", 0.222, 0.555), ("4", 0.487, 0.709), ("5", 0.657, 0.811)):
         assert tiers[tier]["r2_log_ratio"] > r2
+        assert tiers[tier]["spearman"] > rho
     assert tiers["5"]["deviance_explained"] > 0.5
     assert validation["first_prize"]["deviance"] < 473.5
 
 
-def test_per_number_preferences_alone_explain_most_tier5_variance(
-    shared_history: History,
+def test_the_model_beats_the_per_number_baseline_in_every_tier(validation: dict) -> None:
+    assert validation["beats_baseline"] is True
+    for figures in validation["tiers"].values():
+        assert figures["r2_log_ratio"] > figures["baseline"]["r2_log_ratio"]
+        assert figures["spearman"] > figures["baseline"]["spearman"]
+    # Per-number preferences alone already explain most of the tier-5 variance.
+    assert validation["tiers"]["5"]["baseline"]["r2_log_ratio"] > 0.5
+
+
+def test_validation_reports_the_baseline_of_a_direct_least_squares_fit(
+    shared_history: History, validation: dict
 ) -> None:
-    assert per_number_r2(shared_history) > 0.5
+    data = training_data(shared_history)
+    cut = int(data.draw_nos.size * 0.8)
+    design = np.hstack([data.indicators, np.ones((data.draw_nos.size, 1))])
+    log_ratios = np.log(np.maximum(data.winners, 0.5) / data.exposure)
+    weights, *_ = np.linalg.lstsq(design[:cut], log_ratios[:cut, 4], rcond=None)
+    predicted = design[cut:] @ weights
+    for tier in (3, 4, 5):
+        observed = log_ratios[cut:, tier - 1]
+        r2 = 1 - ((observed - predicted) ** 2).sum() / ((observed - observed.mean()) ** 2).sum()
+        reported = validation["tiers"][str(tier)]["baseline"]
+        assert reported["r2_log_ratio"] == pytest.approx(r2, abs=1e-9)
+        assert reported["spearman"] == pytest.approx(spearmanr(observed, predicted)[0], abs=1e-9)
+
+
+def test_the_baseline_is_the_least_squares_fit_of_45_weights_and_an_intercept() -> None:
+    rng = np.random.default_rng(5)
+    games = np.sort(np.argsort(rng.random((300, 45)), axis=1)[:, :6] + 1, axis=1)
+    indicators = np.zeros((300, 45))
+    indicators[np.repeat(np.arange(300), 6), games.ravel() - 1] = 1.0
+    truth = rng.normal(0, 0.02, 45)
+    log_ratios = indicators @ truth - 0.05 + rng.normal(0, 0.01, 300)
+    train, test = slice(0, 200), slice(200, 300)
+    baseline = fit_baseline(indicators[train], log_ratios[train])
+    design = np.hstack([indicators, np.ones((300, 1))])
+    weights, *_ = np.linalg.lstsq(design[train], log_ratios[train], rcond=None)
+    assert baseline.predict(indicators[test]) == pytest.approx(design[test] @ weights, abs=1e-10)
+    assert baseline.coef_.shape == (45,)
 
 
 def test_first_prize_winners_are_over_dispersed_and_the_model_is_calibrated(
@@ -221,6 +254,15 @@ def test_the_prior_raises_tiers_1_to_3_of_extrapolated_games_only() -> None:
     assert bounded[0].tolist() == [0.9, 0.95, 1.0, 0.8, 0.9]
     assert bounded[1].tolist() == ratios[1].tolist()
     assert bounded[2].tolist() == [2.0] * 5  # above average already: kept
+
+
+def test_held_out_winners_beyond_the_support_were_more_popular_than_uniform(
+    validation: dict,
+) -> None:
+    beyond = validation["extrapolated"]
+    assert len(beyond["draws"]) >= 3
+    assert beyond["observed_winners"] > 1.3 * beyond["uniform_play_winners"]
+    assert beyond["predicted_winners"] >= beyond["uniform_play_winners"] * 0.9
 
 
 def test_too_little_history_is_refused_with_a_message(shared_history: History) -> None:
