@@ -25,6 +25,49 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     database_url: str = "sqlite:///jinlotto.db"
 
+    # Database timeouts: a database that stops answering must not hang the service.
+    database_connect_timeout_seconds: int = Field(
+        default=5,
+        ge=2,
+        le=120,
+        description="PostgreSQL: give up opening a connection after this many seconds "
+        "(libpq connect_timeout; 2 is its smallest useful value).",
+    )
+    database_statement_timeout_seconds: float = Field(
+        default=15.0,
+        gt=0,
+        le=3600,
+        description="PostgreSQL: the server cancels any statement running longer than this "
+        "(statement_timeout).",
+    )
+    database_tcp_user_timeout_seconds: int = Field(
+        default=10,
+        ge=1,
+        le=600,
+        description="PostgreSQL: drop a connection whose host stops acknowledging data for this "
+        "long (tcp_user_timeout); TCP keepalives detect a silent host while a reply is awaited.",
+    )
+    database_pool_size: int = Field(
+        default=15,
+        ge=1,
+        le=100,
+        description="Connections each process keeps to the database; also the most threads of "
+        "a process that may wait on the database at once.",
+    )
+    database_pool_timeout_seconds: float = Field(
+        default=2.0,
+        gt=0,
+        le=60,
+        description="How long a request waits for a free connection while the database answers; "
+        "once it stopped answering, a request finding every connection busy is refused at once.",
+    )
+    health_timeout_seconds: float = Field(
+        default=0.5,
+        gt=0,
+        le=0.9,
+        description="How long /api/health waits for the database before answering 503.",
+    )
+
     # Data sources
     lotto_api_url: str = OFFICIAL_API_URL
     lotto_mirror_url: str | None = None

@@ -3,6 +3,7 @@
 import socket
 import subprocess
 import time
+from collections.abc import Callable
 
 import httpx
 
@@ -28,3 +29,14 @@ def wait_healthy(url: str, process: subprocess.Popen[bytes], timeout: float = 60
             pass
         time.sleep(0.2)
     raise AssertionError(f"{url} did not become healthy")
+
+
+def poll_until(
+    check: Callable[[], bool], *, timeout: float, what: str, every: float = 0.05
+) -> None:
+    """Call ``check`` until it is true; fail after ``timeout`` seconds naming ``what``."""
+    deadline = time.monotonic() + timeout
+    while not check():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"gave up waiting for {what} after {timeout} s")
+        time.sleep(every)

@@ -69,7 +69,11 @@ def _start(settings: Settings) -> ServiceState:
         recommender=recommender,
         metrics_state=ServiceStateCollector(lambda: _metrics_state(database)),
         recommendations=RecommendationCache(settings.recommendation_cache_size),
-        health=HealthProbe(database, refresh_seconds=settings.state_refresh_seconds),
+        health=HealthProbe(
+            database,
+            deadline_seconds=settings.health_timeout_seconds,
+            refresh_seconds=settings.state_refresh_seconds,
+        ),
     )
     with database.sessions() as session:
         count, _, latest, _ = draw_repo.summary(session)

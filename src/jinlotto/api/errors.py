@@ -6,10 +6,10 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from sqlalchemy.exc import InterfaceError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from jinlotto.errors import JinlottoError
+from jinlotto.db.gate import CONNECTION_FAILURES, NOT_ANSWERING_MESSAGE
+from jinlotto.errors import DatabaseUnavailableError, JinlottoError
 
 logger = logging.getLogger(__name__)
 
@@ -19,9 +19,16 @@ def error_response(status: int, message: str, detail: object = None) -> JSONResp
     return JSONResponse(status_code=status, content={"error": message, "detail": detail})
 
 
+# Seconds a client is asked to wait before retrying when the database is not answering.
+RETRY_AFTER_SECONDS = 2
+
+
 async def _domain_error(_: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, JinlottoError)
-    return error_response(error.http_status, error.message, error.detail)
+    response = error_response(error.http_status, error.message, error.detail)
+    if isinstance(error, DatabaseUnavailableError):
+        response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
 
 
 async def _validation_error(_: Request, error: Exception) -> JSONResponse:
@@ -46,9 +53,11 @@ async def _http_error(_: Request, error: Exception) -> JSONResponse:
     return response
 
 
-async def _database_error(_: Request, error: Exception) -> JSONResponse:
-    logger.error("database unavailable: %s", type(error).__name__)
-    return error_response(503, "the database is unavailable; try again shortly")
+async def _database_error(request: Request, error: Exception) -> JSONResponse:
+    logger.error("database unavailable on %s: %s", request.url.path, type(error).__name__)
+    response = error_response(503, NOT_ANSWERING_MESSAGE)
+    response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
 
 
 async def _unexpected_error(request: Request, error: Exception) -> JSONResponse:
@@ -61,6 +70,6 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(JinlottoError, _domain_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
-    app.add_exception_handler(OperationalError, _database_error)
-    app.add_exception_handler(InterfaceError, _database_error)
+    for failure in CONNECTION_FAILURES:
+        app.add_exception_handler(failure, _database_error)
     app.add_exception_handler(Exception, _unexpected_error)

@@ -1,25 +1,32 @@
-"""One handle on the database: engine, session factory and the schema check."""
+"""One handle on the database: engine, session factory, the gate and the schema check."""
 
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine, event
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from jinlotto.config import Settings
 from jinlotto.db import migrate
+from jinlotto.db.gate import DatabaseGate
 from jinlotto.db.session import build_engine, build_session_factory, is_sqlite
 from jinlotto.errors import DatabaseUnavailableError, JinlottoError
 
 
 @dataclass(frozen=True)
 class Database:
-    """An engine and its session factory. SQLite is migrated on open; PostgreSQL is checked."""
+    """An engine, its session factory and its gate. SQLite is migrated on open; PostgreSQL is
+    checked.
+
+    Use the database through :meth:`sessions`, :meth:`transaction` or :meth:`autocommit`: each
+    holds a slot of the gate (:mod:`jinlotto.db.gate`) for its block.
+    """
 
     engine: Engine
-    sessions: sessionmaker[Session]
+    session_factory: sessionmaker[Session]
+    gate: DatabaseGate
 
     @classmethod
     def open(cls, settings: Settings) -> "Database":
@@ -42,13 +49,30 @@ class Database:
         except JinlottoError:
             engine.dispose()
             raise
-        return cls(engine=engine, sessions=build_session_factory(engine))
+        gate = DatabaseGate(settings.database_pool_size, settings.database_pool_timeout_seconds)
+        event.listen(engine, "after_cursor_execute", lambda *_: gate.report_answered())
+        return cls(engine=engine, session_factory=build_session_factory(engine), gate=gate)
+
+    @contextmanager
+    def sessions(self) -> Iterator[Session]:
+        """A session for the block (reads; writes use :meth:`transaction`)."""
+        with self.gate.slot(), self.session_factory() as session:
+            yield session
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
         """A session committed on success and rolled back on any error."""
         with self.sessions() as session, session.begin():
             yield session
+
+    @contextmanager
+    def autocommit(self) -> Iterator[Connection]:
+        """A connection on which every statement commits by itself (one round trip each)."""
+        with (
+            self.gate.slot(),
+            self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection,
+        ):
+            yield connection
 
     def close(self) -> None:
         """Release every pooled connection."""

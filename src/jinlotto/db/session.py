@@ -1,9 +1,17 @@
 """Engines and session factories, built by callers (the app lifespan, the CLI), never at import."""
 
+from typing import Any
+
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
 from jinlotto.config import Settings
+
+# TCP keepalive probes while a reply is awaited: a host that vanished mid-query (powered off,
+# partitioned) is noticed after about KEEPALIVE_IDLE + KEEPALIVE_INTERVAL * KEEPALIVE_COUNT s.
+KEEPALIVE_IDLE_SECONDS = 10
+KEEPALIVE_INTERVAL_SECONDS = 3
+KEEPALIVE_COUNT = 3
 
 
 def is_sqlite(url: str) -> bool:
@@ -15,12 +23,44 @@ def build_engine(settings: Settings) -> Engine:
     """An engine for ``DATABASE_URL`` with settings suited to each backend."""
     url = settings.database_url
     if is_sqlite(url):
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        engine = create_engine(
+            url,
+            connect_args={"check_same_thread": False, "timeout": 30},
+            pool_timeout=settings.database_pool_timeout_seconds,
+        )
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    # Every connection (at most 15 per process) stays pooled: overflow connections were closed on
-    # return, so under load each request paid for a new PostgreSQL backend.
-    return create_engine(url, pool_pre_ping=True, pool_size=15, max_overflow=0)
+    # Every connection (DATABASE_POOL_SIZE per process) stays pooled: overflow connections were
+    # closed on return, so under load each request paid for a new PostgreSQL backend.
+    return create_engine(
+        url,
+        connect_args=postgres_connect_args(settings),
+        pool_pre_ping=True,
+        pool_size=settings.database_pool_size,
+        max_overflow=0,
+        pool_timeout=settings.database_pool_timeout_seconds,
+    )
+
+
+def postgres_connect_args(settings: Settings) -> dict[str, Any]:
+    """libpq options bounding how long a connection can wait on an unresponsive server.
+
+    ``connect_timeout`` bounds opening a connection and ``statement_timeout`` a statement the
+    server runs. A host that stops answering mid-query (no TCP acknowledgements, no keepalive
+    replies) is dropped by ``tcp_user_timeout`` and the keepalives. None of these ends a wait
+    on a server *process* that is frozen on a live host, whose kernel still acknowledges
+    everything: the database gate (:mod:`jinlotto.db.gate`) bounds how many threads wait then.
+    """
+    statement_ms = round(settings.database_statement_timeout_seconds * 1000)
+    return {
+        "connect_timeout": settings.database_connect_timeout_seconds,
+        "options": f"-c statement_timeout={statement_ms}",
+        "keepalives": 1,
+        "keepalives_idle": KEEPALIVE_IDLE_SECONDS,
+        "keepalives_interval": KEEPALIVE_INTERVAL_SECONDS,
+        "keepalives_count": KEEPALIVE_COUNT,
+        "tcp_user_timeout": settings.database_tcp_user_timeout_seconds * 1000,
+    }
 
 
 def _sqlite_pragmas(dbapi_connection: object, _record: object) -> None:

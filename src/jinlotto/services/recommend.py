@@ -142,7 +142,7 @@ def daily_recommendation(
     values = _row_values(generated, now)
     # One autocommit statement is its own transaction: the row is committed before the answer
     # is sent, without the round trips of a separate BEGIN and COMMIT.
-    with database.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+    with database.autocommit() as connection:
         inserted = repo.insert_if_absent(connection, where | values)
     if inserted:
         return DailyRecommendation(

@@ -3,7 +3,6 @@
 from datetime import UTC, datetime
 
 from fastapi import APIRouter, Response
-from starlette.concurrency import run_in_threadpool
 
 from jinlotto import __version__
 from jinlotto.api import metrics
@@ -17,9 +16,7 @@ router = APIRouter(tags=["health"])
 @router.get("/api/health")
 async def health(state: StateDep, response: Response) -> HealthResponse:
     """Database reachable, draws stored, active model; 503 when the database is unreachable."""
-    facts = state.health.cached()
-    if facts is None:
-        facts = await run_in_threadpool(state.health.refresh)
+    facts = await state.health.facts()
     if not facts.reachable:
         response.status_code = 503
     fresh = freshness(facts.latest_draw_no, datetime.now(UTC))

@@ -1,0 +1,71 @@
+"""The database gate: how many threads of a process may wait on the database at once.
+
+A frozen database server (or one whose host stopped answering) leaves every thread that asks it
+something waiting. Without a bound those threads pile up until the web server has none left,
+and even static pages stop answering. The gate lets at most ``slots`` threads use the database
+at once. While the database answers, a thread finding every slot taken waits up to
+``wait_seconds`` (slots free up in milliseconds). Once a wait timed out, a statement failed on
+the connection, or the health probe got no answer, the database counts as not answering, and a
+thread finding every slot taken is refused at once with :class:`DatabaseUnavailableError`
+instead of queueing. The next statement that completes marks it answering again, so service
+resumes by itself.
+"""
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
+
+from jinlotto.errors import DatabaseUnavailableError
+
+NOT_ANSWERING_MESSAGE = "the database is not answering; try again shortly"
+CONNECTION_FAILURES = (OperationalError, InterfaceError, PoolTimeoutError)
+
+
+class DatabaseGate:
+    """At most ``slots`` threads inside :meth:`slot` at once (nested use counts once)."""
+
+    def __init__(self, slots: int, wait_seconds: float) -> None:
+        self._slots = threading.BoundedSemaphore(slots)
+        self._wait_seconds = wait_seconds
+        self._answering = threading.Event()
+        self._answering.set()
+        self._held = threading.local()
+
+    @property
+    def answering(self) -> bool:
+        """Whether the last thing heard from the database was an answer."""
+        return self._answering.is_set()
+
+    def report_answered(self) -> None:
+        """A statement completed: the database answers."""
+        self._answering.set()
+
+    def report_unanswered(self) -> None:
+        """A wait timed out or a connection failed: refuse at once while every slot is taken."""
+        self._answering.clear()
+
+    @contextmanager
+    def slot(self) -> Iterator[None]:
+        """Hold a slot for the block; :class:`DatabaseUnavailableError` if none can be had."""
+        depth: int = getattr(self._held, "depth", 0)
+        if depth == 0:
+            self._acquire()
+        self._held.depth = depth + 1
+        try:
+            yield
+        except CONNECTION_FAILURES:
+            self.report_unanswered()
+            raise
+        finally:
+            self._held.depth = depth
+            if depth == 0:
+                self._slots.release()
+
+    def _acquire(self) -> None:
+        wait = self._wait_seconds if self.answering else 0.0
+        if not self._slots.acquire(timeout=wait):
+            self.report_unanswered()
+            raise DatabaseUnavailableError(NOT_ANSWERING_MESSAGE)
