@@ -87,7 +87,7 @@ def bench_update(folder: Path) -> None:
             }
         )
         database = Database.open(settings)
-        _, draws = parse_draw_file(SHARED.read_bytes())
+        draws = parse_draw_file(SHARED.read_bytes()).draws
         with database.transaction() as session:
             service.import_draws(session, draws[:1100], source="file")
         started = time.perf_counter()

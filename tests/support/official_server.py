@@ -28,6 +28,12 @@ Knobs (plain attributes, change them at any time):
 - ``override(draw_no, **fields)`` — replace fields of one draw's official object, e.g.
   ``override(5, tm1WnNo=2)`` (a conflicting report) or ``override(5, tm2WnNo=46)`` (invalid),
   ``override(1200, winType1=0, winType2=0, winType3=0)`` (split not published yet).
+  Lies a source can tell: ``override(1195, ltRflYmd="20251018")`` (dated like the draw before),
+  ``override(1195, ltRflYmd="20990103")`` (dated in the future),
+  ``override(1195, rnk1WnAmt=2**63)`` (a prize no database column holds).
+- ``add_row(draw_no, **fields)`` — the official reply for ``draw_no`` also holds a second row for
+  the same draw, with these fields changed (two different rows for one draw).
+- ``tell_the_truth()`` — forget every override and added row.
 - ``requests`` — the paths with query of every request received; ``draws_requested()`` the
   draw numbers asked of the official endpoints; ``headers`` the headers of the last request;
   ``max_in_flight`` the most requests it was answering at the same moment.
@@ -106,6 +112,7 @@ class OfficialServer:
         self.max_in_flight = 0
         self._in_flight = 0
         self._overrides: dict[int, dict[str, Any]] = {}
+        self._extra_rows: dict[int, list[dict[str, Any]]] = {}
         self._lock = threading.Lock()
         self._http = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
         self._http.daemon_threads = True
@@ -131,6 +138,15 @@ class OfficialServer:
     def override(self, draw_no: int, **fields: Any) -> None:
         """Serve these official fields for ``draw_no`` instead of the real ones."""
         self._overrides.setdefault(draw_no, {}).update(fields)
+
+    def tell_the_truth(self) -> None:
+        """Serve the real draws again."""
+        self._overrides.clear()
+        self._extra_rows.clear()
+
+    def add_row(self, draw_no: int, **fields: Any) -> None:
+        """Answer for ``draw_no`` with one more row for it: the real one with ``fields`` changed."""
+        self._extra_rows.setdefault(draw_no, []).append(fields)
 
     def draws_requested(self) -> list[int]:
         """Draw numbers asked of the official and legacy endpoints, in arrival order."""
@@ -187,7 +203,8 @@ class OfficialServer:
     def official_reply(self, draw_no: int) -> dict[str, Any]:
         entries = []
         if 1 <= draw_no <= self.latest and draw_no in self.raw:
-            entries = [{**official_item(self.raw[draw_no]), **self._overrides.get(draw_no, {})}]
+            row = {**official_item(self.raw[draw_no]), **self._overrides.get(draw_no, {})}
+            entries = [row] + [{**row, **extra} for extra in self._extra_rows.get(draw_no, [])]
         return {"resultCode": None, "resultMessage": None, "data": {"list": entries}}
 
     def legacy_reply(self, draw_no: int) -> dict[str, Any]:

@@ -29,6 +29,11 @@ def looks_like_csv(text: str) -> bool:
 
 def parse_csv(text: str) -> list[Draw]:
     """Every draw of a CSV text; errors name the line, the draw and the field."""
+    return [draw for _, draw in parse_csv_lines(text)]
+
+
+def parse_csv_lines(text: str) -> list[tuple[int, Draw]]:
+    """Every draw of a CSV text with the line it ends on (see :func:`parse_csv`)."""
     reader = csv.reader(io.StringIO(text))
     header = [name.strip() for name in next(reader, [])]
     _check_header(header)
@@ -40,9 +45,10 @@ def parse_csv(text: str) -> list[Draw]:
         if len(row) != len(header):
             raise FileFormatError(f"line {line}: {len(row)} cells, the header names {len(header)}")
         try:
-            draws.append(_draw(dict(zip(header, (cell.strip() for cell in row), strict=True))))
+            cells = dict(zip(header, (cell.strip() for cell in row), strict=True))
+            draws.append((line, _draw(cells)))
         except InvalidDrawError as error:
-            raise InvalidDrawError(f"line {line}: {error.message}") from error
+            raise InvalidDrawError(f"line {line}: {error.message}", detail=error.detail) from error
     return draws
 
 

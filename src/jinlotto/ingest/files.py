@@ -5,12 +5,13 @@ legacy official objects, and CSV with the header of :mod:`jinlotto.ingest.csv_fo
 """
 
 import json
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any, Literal
 
-from jinlotto.domain.draw import Draw
+from jinlotto.domain.draw import Draw, check_unique
 from jinlotto.errors import FileFormatError, InvalidDrawError
-from jinlotto.ingest.csv_format import draws_to_csv, looks_like_csv, parse_csv
+from jinlotto.ingest.csv_format import draws_to_csv, looks_like_csv, parse_csv_lines
 from jinlotto.ingest.legacy import looks_like_legacy, parse_legacy_draw
 from jinlotto.ingest.mirror import draw_to_mirror, looks_like_mirror, parse_mirror_draw
 from jinlotto.ingest.official import looks_like_official, parse_official_draw
@@ -26,11 +27,28 @@ _JSON_FORMATS: tuple[
 )
 
 
-def parse_draw_file(content: bytes) -> tuple[str, list[Draw]]:
-    """The format name and the draws of a file's bytes; nothing partial on any error.
+@dataclass(frozen=True)
+class DrawFile:
+    """The draws of a file, the format they were read in, and where each one was read."""
+
+    format: str
+    draws: list[Draw]
+    places: list[str]  # "item 3" (JSON) or "line 4" (CSV), one per draw
+
+    def place_of(self, draw_no: int) -> str:
+        """Where the first record of draw ``draw_no`` is in the file."""
+        for place, draw in zip(self.places, self.draws, strict=True):
+            if draw.draw_no == draw_no:
+                return place
+        return f"draw {draw_no}"
+
+
+def parse_draw_file(content: bytes) -> DrawFile:
+    """The draws of a file's bytes, format detected from the content; nothing partial on any error.
 
     Raises :class:`FileFormatError` for an unreadable file and :class:`InvalidDrawError` naming
-    the item or line, the draw and the field for an invalid record.
+    the item or line, the draw and the field for an invalid record or for a draw that appears
+    twice with different values.
     """
     try:
         text = content.decode("utf-8-sig")
@@ -40,19 +58,20 @@ def parse_draw_file(content: bytes) -> tuple[str, list[Draw]]:
     if not stripped:
         raise FileFormatError("the file is empty")
     if looks_like_csv(stripped):
-        name, draws = "CSV", parse_csv(stripped)
+        name = "CSV"
+        located = [(f"line {line}", draw) for line, draw in parse_csv_lines(stripped)]
     elif stripped[0] in "[{":
-        name, draws = _parse_json(stripped)
+        name, located = _parse_json(stripped)
     else:
         raise FileFormatError(
             "unknown file format: expected a JSON array of draws or CSV starting with the "
             f"header 'draw_no,date,...' (file starts {stripped[:40]!r})"
         )
-    _refuse_duplicates(draws)
-    return name, draws
+    check_unique(located)
+    return DrawFile(name, [draw for _, draw in located], [place for place, _ in located])
 
 
-def _parse_json(text: str) -> tuple[str, list[Draw]]:
+def _parse_json(text: str) -> tuple[str, list[tuple[str, Draw]]]:
     try:
         payload = json.loads(text)
     except json.JSONDecodeError as error:
@@ -78,24 +97,18 @@ def _parse_items(
     name: str,
     looks_like: Callable[[Mapping[str, Any]], bool],
     parse: Callable[[Mapping[str, Any]], Draw],
-) -> list[Draw]:
-    draws = []
+) -> list[tuple[str, Draw]]:
+    located = []
     for position, item in enumerate(payload, start=1):
         if not isinstance(item, Mapping) or not looks_like(item):
             raise FileFormatError(f"item {position} is not a draw in {name} like item 1")
         try:
-            draws.append(parse(item))
+            located.append((f"item {position}", parse(item)))
         except InvalidDrawError as error:
-            raise InvalidDrawError(f"item {position}: {error.message}") from error
-    return draws
-
-
-def _refuse_duplicates(draws: Sequence[Draw]) -> None:
-    seen: dict[int, Draw] = {}
-    for draw in draws:
-        earlier = seen.setdefault(draw.draw_no, draw)
-        if earlier is not draw and earlier != draw:
-            raise FileFormatError(f"draw {draw.draw_no} appears twice with different values")
+            raise InvalidDrawError(
+                f"item {position}: {error.message}", detail=error.detail
+            ) from error
+    return located
 
 
 def export_bytes(draws: Iterable[Draw], fmt: ExportFormat) -> bytes:

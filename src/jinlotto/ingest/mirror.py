@@ -4,7 +4,7 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
-from jinlotto.domain.draw import TIERS, Draw, PrizeTier, make_draw
+from jinlotto.domain.draw import TIERS, Draw, PrizeTier, check_unique, make_draw
 from jinlotto.errors import FileFormatError, InvalidDrawError
 
 
@@ -97,12 +97,21 @@ def _date(value: object, draw_no: object) -> date:
 
 
 def parse_mirror_array(payload: object) -> list[Draw]:
-    """A whole mirror document (a JSON array) as validated draws."""
+    """A whole mirror document (a JSON array) as validated draws, each draw once.
+
+    Errors name the item (``item 3: draw 3: ...``).
+    """
     if not isinstance(payload, list):
         raise FileFormatError("a mirror document must be a JSON array of draws")
-    draws = []
-    for item in payload:
+    located = []
+    for position, item in enumerate(payload, start=1):
         if not isinstance(item, Mapping):
-            raise FileFormatError("a mirror document must hold only JSON objects")
-        draws.append(parse_mirror_draw(item))
-    return draws
+            raise FileFormatError(f"item {position}: a mirror document must hold only JSON objects")
+        try:
+            located.append((f"item {position}", parse_mirror_draw(item)))
+        except InvalidDrawError as error:
+            raise InvalidDrawError(
+                f"item {position}: {error.message}", detail=error.detail
+            ) from error
+    check_unique(located)
+    return [draw for _, draw in located]

@@ -58,11 +58,21 @@ def parse_official_reply(payload: object, draw_no: int) -> Draw | None:
         raise FileFormatError("unexpected reply shape: data.list is not a list of objects")
     if not entries:
         return None
-    for entry in entries:
-        if str(entry.get("ltEpsd")) == str(draw_no):
-            return parse_official_draw(entry)
-    reported = [entry.get("ltEpsd") for entry in entries]
-    raise FileFormatError(f"asked for draw {draw_no} but the reply holds draws {reported}")
+    rows = [
+        parse_official_draw(entry) for entry in entries if str(entry.get("ltEpsd")) == str(draw_no)
+    ]
+    if not rows:
+        reported = [entry.get("ltEpsd") for entry in entries]
+        raise FileFormatError(f"asked for draw {draw_no} but the reply holds draws {reported}")
+    for other in rows[1:]:
+        fields = rows[0].differing_fields(other)
+        if fields:
+            raise InvalidDrawError(
+                f"draw {draw_no}: the reply holds {len(rows)} different rows for it "
+                f"(they differ in {', '.join(fields)})",
+                detail={"draw_no": draw_no, "field": fields[0]},
+            )
+    return rows[0]
 
 
 def _tier(item: Mapping[str, Any], rank: int, draw_no: object) -> PrizeTier:

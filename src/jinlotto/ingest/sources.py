@@ -28,22 +28,32 @@ def source_name(url: str) -> str:
     return "official-legacy" if is_legacy_url(url) else "official"
 
 
+def _draw_param(url: str) -> str:
+    return legacy.DRAW_PARAM if is_legacy_url(url) else official.DRAW_PARAM
+
+
+def draw_url(url: str, draw_no: int) -> str:
+    """The URL that asks an official endpoint for draw ``draw_no`` (as errors show it)."""
+    return str(httpx.URL(url).copy_merge_params({_draw_param(url): draw_no}))
+
+
 def fetch_official_draw(client: PoliteClient, url: str, draw_no: int) -> Draw | None:
     """Draw ``draw_no`` from an official URL, ``None`` if not held yet.
 
     A reply that is not a valid draw raises :class:`DataSourceError` naming the URL.
     """
-    param = legacy.DRAW_PARAM if is_legacy_url(url) else official.DRAW_PARAM
-    params = {param: draw_no}
-    payload = client.get_json(url, params)
+    payload = client.get_json(url, {_draw_param(url): draw_no})
     try:
         if is_legacy_url(url):
             draw = legacy.parse_legacy_reply(payload)
         else:
             draw = official.parse_official_reply(payload, draw_no)
     except (FileFormatError, InvalidDrawError) as error:
-        shown = str(httpx.URL(url).copy_merge_params(params))
-        raise DataSourceError(f"{shown}: {error.message}", detail={"url": shown}) from error
+        shown = draw_url(url, draw_no)
+        detail = error.detail if isinstance(error.detail, dict) else {}
+        raise DataSourceError(
+            f"{shown}: {error.message}", detail={"url": shown, **detail}
+        ) from error
     if draw is not None and draw.draw_no != draw_no:
         raise DataSourceError(f"{url}: asked for draw {draw_no}, got draw {draw.draw_no}")
     return draw

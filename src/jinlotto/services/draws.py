@@ -16,9 +16,15 @@ from jinlotto.atomic import write_atomically
 from jinlotto.config import Settings
 from jinlotto.db.database import Database
 from jinlotto.db.repositories import draws as draw_repo
-from jinlotto.domain.draw import Draw
+from jinlotto.domain.draw import Draw, check_new_dates
 from jinlotto.domain.schedule import kst_now, latest_held_draw, missing_recent, next_draw_no
-from jinlotto.errors import DataSourceError, FileFormatError, JinlottoError, NoDrawDataError
+from jinlotto.errors import (
+    DataSourceError,
+    FileFormatError,
+    InvalidDrawError,
+    JinlottoError,
+    NoDrawDataError,
+)
 from jinlotto.ingest.files import ExportFormat, export_bytes, parse_draw_file
 
 if TYPE_CHECKING:
@@ -150,12 +156,19 @@ def import_draws(
     *,
     source: str,
     progress: Progress | None = None,
+    now: datetime | None = None,
 ) -> ImportReport:
     """Store validated draws in the caller's transaction: add new ones, fill unknowns, report
-    conflicts. Flushed, not committed: the caller commits the whole import or none of it."""
+    conflicts. Flushed, not committed: the caller commits the whole import or none of it.
+
+    Before anything is written, new draws dated in the future (at ``now``) or out of order with
+    the draws around them are refused with :class:`InvalidDrawError` naming the first such draw
+    (``detail={"draw_no", "field"}``).
+    """
     report = ImportReport(source=source)
-    now = datetime.now(UTC)
+    now = now or datetime.now(UTC)
     batch = list(draws)
+    check_new_dates(batch, draw_repo.dates(session), now=now)
     for start in range(0, len(batch), WRITE_CHUNK):
         _write_chunk(session, batch[start : start + WRITE_CHUNK], report, now)
         if progress:
@@ -231,15 +244,28 @@ def import_bytes(
     name: str | None = None,
     progress: Progress | None = None,
 ) -> ImportReport:
-    """Import a draw file's content, format detected from it; all of it or nothing."""
+    """Import a draw file's content, format detected from it; all of it or nothing.
+
+    Errors name the file (``name``), the item or line, the draw and the field.
+    """
     try:
-        file_format, draws = parse_draw_file(content)
+        return _import_parsed(session, content, name=name or "upload", progress=progress)
     except JinlottoError as error:
         if not name:
             raise
         raise type(error)(f"{name}: {error.message}", detail=error.detail) from error
-    logger.info("importing %d draws (%s) from %s", len(draws), file_format, name or "upload")
-    return import_draws(session, draws, source="file", progress=progress)
+
+
+def _import_parsed(
+    session: "Session", content: bytes, *, name: str, progress: Progress | None
+) -> ImportReport:
+    parsed = parse_draw_file(content)
+    logger.info("importing %d draws (%s) from %s", len(parsed.draws), parsed.format, name)
+    try:
+        return import_draws(session, parsed.draws, source="file", progress=progress)
+    except InvalidDrawError as error:
+        place = parsed.place_of(_draw_at_fault(error))
+        raise InvalidDrawError(f"{place}: {error.message}", detail=error.detail) from error
 
 
 def import_file(
@@ -303,8 +329,15 @@ def _sync_mirror(
     wanted = [
         draw for draw in draws if draw.draw_no >= start and (to is None or draw.draw_no <= to)
     ]
-    with database.transaction() as session:
-        return import_draws(session, wanted, source="mirror", progress=progress)
+    try:
+        with database.transaction() as session:
+            return import_draws(session, wanted, source="mirror", progress=progress)
+    except InvalidDrawError as error:
+        bad = _draw_at_fault(error)
+        item = next(index for index, draw in enumerate(draws, start=1) if draw.draw_no == bad)
+        raise DataSourceError(
+            f"{target}: item {item}: {error.message}", detail={"url": target, **_detail(error)}
+        ) from error
 
 
 def _sync_official(
@@ -331,20 +364,57 @@ def _sync_official(
                 client, url, numbers, concurrency=settings.http_concurrency
             )
             held, failure = _leading_draws(outcomes)
-            if held:
-                with database.transaction() as session:
-                    report.merge(import_draws(session, held, source=name))
+            stored, refused = _store_leading(database, held, url=url, source=name)
+            report.merge(stored)
+            failure = refused or failure
             if progress:
                 progress(next_no - start + len(held), max(last, next_no) - start + 1)
             if failure is not None:
                 raise DataSourceError(
                     f"{failure.message} ({report.added} new draws stored before it)",
-                    detail={**_as_dict(failure.detail), "report": report.to_dict()},
+                    detail={**_detail(failure), "report": report.to_dict()},
                 )
             if len(held) < len(numbers):
                 break
             next_no += len(numbers)
     return report
+
+
+def _store_leading(
+    database: Database, draws: list[Draw], *, url: str, source: str
+) -> tuple[ImportReport, DataSourceError | None]:
+    """Store consecutive fetched draws, each batch committed whole; when one of them is dated
+    wrongly, store the draws before it and say why, naming its URL."""
+    from jinlotto.ingest.sources import draw_url
+
+    if not draws:
+        return ImportReport(source=source), None
+    try:
+        with database.transaction() as session:
+            return import_draws(session, draws, source=source), None
+    except InvalidDrawError as error:
+        bad = _draw_at_fault(error)
+        before = [draw for draw in draws if draw.draw_no < bad]
+        report = ImportReport(source=source)
+        if before:
+            with database.transaction() as session:
+                report = import_draws(session, before, source=source)
+        shown = draw_url(url, bad)
+        return report, DataSourceError(
+            f"{shown}: {error.message}", detail={"url": shown, **_detail(error)}
+        )
+
+
+def _detail(error: JinlottoError) -> dict[str, Any]:
+    return dict(error.detail) if isinstance(error.detail, dict) else {}
+
+
+def _draw_at_fault(error: InvalidDrawError) -> int:
+    """The draw a batch check refused (its detail names it)."""
+    draw_no = _detail(error).get("draw_no")
+    if not isinstance(draw_no, int):
+        raise error
+    return draw_no
 
 
 def _batch_size(next_no: int, last: int, settings: Settings) -> int:
@@ -365,10 +435,6 @@ def _leading_draws(
             break
         held.append(outcome)
     return held, None
-
-
-def _as_dict(detail: object) -> dict[str, Any]:
-    return dict(detail) if isinstance(detail, dict) else {}
 
 
 def export_draws(database: Database, path: Path, *, fmt: ExportFormat) -> int:

@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from jinlotto.domain.draw import Draw, PrizeTier, make_draw
+from jinlotto.domain.draw import AMOUNT_MAX, COUNT_MAX, Draw, PrizeTier, make_draw
 from jinlotto.domain.schedule import scheduled_date
 from jinlotto.errors import FileFormatError, InvalidDrawError
 from jinlotto.ingest.csv_format import draws_to_csv, parse_csv
@@ -65,7 +65,8 @@ def test_invalid_rows_name_line_draw_and_field(row: str, message: str) -> None:
     assert message in caught.value.message
 
 
-counts = st.none() | st.integers(min_value=0, max_value=10**12)
+counts = st.none() | st.integers(min_value=0, max_value=COUNT_MAX)
+amounts = st.none() | st.integers(min_value=0, max_value=AMOUNT_MAX)
 
 
 @st.composite
@@ -77,8 +78,8 @@ def any_draw(draw: st.DrawFn) -> Draw:
         draw_date=scheduled_date(draw_no),
         numbers=balls[:6],
         bonus_no=balls[6],
-        tiers=[PrizeTier(draw(counts), draw(counts)) for _ in range(5)],
-        total_sales=draw(counts),
+        tiers=[PrizeTier(draw(counts), draw(amounts)) for _ in range(5)],
+        total_sales=draw(amounts),
         first_auto=draw(counts),
         first_semi_auto=draw(counts),
         first_manual=draw(counts),

@@ -18,25 +18,30 @@ def encoded(payload: object) -> bytes:
 
 
 def test_mirror_array_is_detected(shared_draws_path: Path, shared_draws: list[Draw]) -> None:
-    assert parse_draw_file(shared_draws_path.read_bytes()) == ("mirror JSON", shared_draws)
+    parsed = parse_draw_file(shared_draws_path.read_bytes())
+    assert (parsed.format, parsed.draws) == ("mirror JSON", shared_draws)
+    assert parsed.places[:2] == ["item 1", "item 2"]
 
 
 def test_official_array_is_detected(
     shared_raw: list[dict[str, Any]], shared_draws: list[Draw]
 ) -> None:
     content = encoded([official_item(raw) for raw in shared_raw[:50]])
-    assert parse_draw_file(content) == ("official JSON", shared_draws[:50])
+    parsed = parse_draw_file(content)
+    assert (parsed.format, parsed.draws) == ("official JSON", shared_draws[:50])
 
 
 def test_legacy_array_is_detected(shared_raw: list[dict[str, Any]]) -> None:
-    name, draws = parse_draw_file(encoded([legacy_item(raw) for raw in shared_raw[:3]]))
-    assert name == "legacy official JSON"
-    assert [draw.draw_no for draw in draws] == [1, 2, 3]
+    parsed = parse_draw_file(encoded([legacy_item(raw) for raw in shared_raw[:3]]))
+    assert parsed.format == "legacy official JSON"
+    assert [draw.draw_no for draw in parsed.draws] == [1, 2, 3]
 
 
 def test_csv_with_byte_order_mark_is_detected(shared_draws: list[Draw]) -> None:
     content = "\ufeff".encode() + draws_to_csv(shared_draws[:10]).encode()
-    assert parse_draw_file(content) == ("CSV", shared_draws[:10])
+    parsed = parse_draw_file(content)
+    assert (parsed.format, parsed.draws) == ("CSV", shared_draws[:10])
+    assert parsed.places[:2] == ["line 2", "line 3"]
 
 
 def test_export_json_is_the_shared_file(
@@ -76,7 +81,29 @@ def test_an_invalid_record_names_item_draw_and_field(shared_raw: list[dict[str, 
     assert caught.value.message == "item 8: draw 8: bonus_no must be within 1-45, got 99"
 
 
-def test_a_draw_twice_with_different_numbers_is_refused(shared_raw: list[dict[str, Any]]) -> None:
-    twice = [shared_raw[0], {**shared_raw[0], "numbers": [1, 2, 3, 4, 5, 6]}]
-    with pytest.raises(FileFormatError, match="draw 1 appears twice with different values"):
-        parse_draw_file(encoded(twice))
+def test_a_draw_twice_with_different_values_names_both_items_and_the_field(
+    shared_raw: list[dict[str, Any]],
+) -> None:
+    divisions = [dict(division) for division in shared_raw[0]["divisions"]]
+    divisions[1]["prize"] += 1
+    other = {**shared_raw[0], "divisions": divisions}
+    with pytest.raises(InvalidDrawError) as caught:
+        parse_draw_file(encoded([shared_raw[0], shared_raw[1], other]))
+    assert caught.value.message == (
+        "item 3: draw 1 appears again (first at item 1) with another tier 2 prize"
+    )
+
+
+def test_a_draw_twice_in_a_csv_names_the_line(shared_draws: list[Draw]) -> None:
+    text = draws_to_csv(shared_draws[:2])
+    changed = text.splitlines()[1].replace(",10,23,29,33,37,40,", ",10,23,29,33,37,41,")
+    with pytest.raises(
+        InvalidDrawError, match=r"^line 4: draw 1 appears again \(first at line 2\)"
+    ):
+        parse_draw_file((text + changed + "\n").encode())
+
+
+def test_a_draw_repeated_identically_is_read_once_per_record(
+    shared_raw: list[dict[str, Any]],
+) -> None:
+    assert len(parse_draw_file(encoded([shared_raw[0], shared_raw[0]])).draws) == 2

@@ -93,3 +93,22 @@ def test_invalid_fields_are_refused_naming_draw_and_field(
     with pytest.raises(InvalidDrawError) as caught:
         parse_official_draw({**official_item(shared_raw[4]), **changes})
     assert message in caught.value.message
+
+
+def test_two_different_rows_for_the_draw_are_refused_naming_the_fields(
+    shared_raw: list[dict[str, Any]],
+) -> None:
+    row = official_item(shared_raw[4])
+    other = {**row, "bnsWnNo": 1, "rnk5WnNope": 7}
+    with pytest.raises(InvalidDrawError) as caught:
+        parse_official_reply(reply(row, official_item(shared_raw[5]), other), 5)
+    assert caught.value.message == (
+        "draw 5: the reply holds 2 different rows for it (they differ in bonus_no, tier 5 winners)"
+    )
+
+
+def test_the_same_row_twice_is_the_draw(
+    shared_raw: list[dict[str, Any]], shared_draws: list[Draw]
+) -> None:
+    row = official_item(shared_raw[4])
+    assert parse_official_reply(reply(row, dict(row)), 5) == shared_draws[4]

@@ -1,7 +1,7 @@
 """Reading and writing draws."""
 
 from collections.abc import Iterable, Sequence
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import func, select
@@ -115,6 +115,12 @@ def page(session: Session, *, limit: int, offset: int) -> Sequence[DrawRecord]:
 def latest(session: Session) -> DrawRecord | None:
     """The newest stored draw."""
     return session.scalars(select(DrawRecord).order_by(DrawRecord.draw_no.desc()).limit(1)).first()
+
+
+def dates(session: Session) -> dict[int, date]:
+    """The date of every stored draw, by draw number."""
+    rows = session.execute(select(DrawRecord.draw_no, DrawRecord.draw_date))
+    return {row.draw_no: row.draw_date for row in rows}
 
 
 def draw_numbers(session: Session) -> list[int]:
