@@ -109,7 +109,13 @@ def list_models(as_json: JsonFlag = False) -> None:
     for entry in listing:
         draws = entry["training_draw_range"] or ["?", "?"]
         # The name stands alone on its line: it is what `models activate` takes.
-        line(f"{entry['name']}{'   (active)' if entry['active'] else ''}")
+        marks = ("   (active)" if entry["active"] else "") + (
+            "" if entry["valid"] else "   (invalid)"
+        )
+        line(f"{entry['name']}{marks}")
+        if not entry["valid"]:
+            line(f"  {entry['problem']}: it cannot be activated or loaded")
+            continue
         saved = str(entry["saved_at"] or "?")[:19].replace("T", " ")
         line(
             f"  saved {saved} KST · {entry['estimator'] or '?'} · draws {draws[0]}-{draws[1]} · "
@@ -166,7 +172,7 @@ def rollback_model(as_json: JsonFlag = False) -> None:
     from jinlotto.services import models
 
     with open_database().transaction() as session:
-        name = models.rollback(session)
+        name = models.rollback(session, settings=settings())
     _report_active(name, as_json)
 
 

@@ -3,7 +3,12 @@
 Layout: ``trained/{name}.pkl``, ``metadata/{name}_metadata.json``, ``backups/`` (the previous
 file and metadata of a name that is saved again). A model file is a pickle, so ``MODEL_DIR``
 must only hold files this registry wrote; the sha256 check catches corruption and partial
-copies, not a deliberate forgery.
+copies, not a deliberate forgery. A model file without readable metadata recording its sha256,
+or not matching it, is never loaded.
+
+A save killed mid-write leaves a temporary file (:mod:`jinlotto.atomic`) behind; saving and
+listing delete such files once no process is writing them (see
+:func:`remove_stale_temporaries`).
 """
 
 import hashlib
@@ -19,7 +24,7 @@ from typing import Any, Literal
 import joblib
 
 from jinlotto import __version__
-from jinlotto.atomic import write_atomically
+from jinlotto.atomic import remove_abandoned_temporaries, write_atomically
 from jinlotto.config import get_settings
 from jinlotto.domain.schedule import KST
 from jinlotto.errors import ModelError
@@ -97,11 +102,28 @@ def library_versions() -> dict[str, str]:
 
 def _back_up(path: Path, backups: Path) -> None:
     stamp = datetime.now(KST).strftime("%Y%m%d_%H%M%S_%f")
-    shutil.copy2(path, backups / f"{path.stem}_{stamp}.pkl")
+    _copy_atomically(path, backups / f"{path.stem}_{stamp}.pkl")
     meta = metadata_path(path)
     if meta.exists():
-        shutil.copy2(meta, backups / f"{path.stem}_{stamp}_metadata.json")
+        _copy_atomically(meta, backups / f"{path.stem}_{stamp}_metadata.json")
     logger.info("backed up %s before overwriting it", path.name)
+
+
+def _copy_atomically(source: Path, target: Path) -> None:
+    with source.open("rb") as original:
+        write_atomically(target, lambda handle: shutil.copyfileobj(original, handle))
+
+
+def remove_stale_temporaries(
+    *, model_dir: Path | None = None, now: float | None = None
+) -> list[Path]:
+    """Delete the temporary files killed saves left under ``trained/``, ``metadata/`` and
+    ``backups/`` (see :func:`jinlotto.atomic.remove_abandoned_temporaries`)."""
+    root = _root(model_dir)
+    removed = []
+    for folder in (root / "trained", root / "metadata", root / "backups"):
+        removed += remove_abandoned_temporaries(folder, now=now)
+    return removed
 
 
 def save_model(
@@ -123,9 +145,10 @@ def save_model(
         logger.warning("saving a model without metadata: only checksum and versions are kept")
     try:
         trained, _, backups = _directories(_root(model_dir))
+        remove_stale_temporaries(model_dir=model_dir)
         name = check_name(model_name) if model_name else _default_name(trained)
         target = trained / f"{name}.pkl"
-        previous = _read_json(metadata_path(target)) if target.exists() else None
+        previous = _previous_metadata(target)
         if target.exists():
             _back_up(target, backups)
         write_atomically(target, lambda handle: joblib.dump(model, handle))
@@ -152,30 +175,59 @@ def save_model(
 def _read_json(path: Path) -> dict[str, Any] | None:
     if not path.exists():
         return None
-    data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    data = json.loads(path.read_text(encoding="utf-8"))
+    if not isinstance(data, dict):
+        raise ValueError(f"{path.name} does not hold a JSON object")
     return data
 
 
+def _previous_metadata(target: Path) -> dict[str, Any] | None:
+    """The metadata of the file a save replaces, if it can be read (it only numbers versions)."""
+    try:
+        return _read_json(metadata_path(target)) if target.exists() else None
+    except (OSError, ValueError):
+        return None
+
+
 def read_metadata(path: str | Path) -> dict[str, Any] | None:
-    """The metadata of a model file, ``None`` when there is none."""
+    """The metadata of a model file, ``None`` when there is none.
+
+    Unreadable metadata raises ``OSError`` or ``ValueError``.
+    """
     return _read_json(metadata_path(Path(path)))
+
+
+def model_problem(path: str | Path) -> str | None:
+    """Why a model file must not be used, or ``None`` when its metadata vouches for it: the
+    metadata is missing or unreadable, records no sha256, or records another one."""
+    file = Path(path)
+    try:
+        metadata = read_metadata(file)
+    except (OSError, ValueError):
+        return "its metadata cannot be read"
+    if metadata is None:
+        return "it has no metadata"
+    if not isinstance(metadata.get("sha256"), str):
+        return "its metadata records no sha256"
+    if metadata["sha256"] != sha256_of(file):
+        return "it does not match its recorded sha256"
+    return None
 
 
 def load_model(path: str | Path, *, mmap_mode: MmapMode | None = None) -> Any:
     """Load a saved model after checking its sha256 against the metadata.
 
-    A missing file raises ``FileNotFoundError("Model file not found: {path}")``; a checksum
-    mismatch raises ``ModelError``; any other failure is raised as ``OSError``.
+    A missing file raises ``FileNotFoundError("Model file not found: {path}")``; a file without
+    valid metadata or not matching its sha256 raises ``ModelError`` (see :func:`model_problem`);
+    any other failure is raised as ``OSError``.
     """
     file = Path(path)
     if not file.is_file():
         raise FileNotFoundError(f"Model file not found: {path}")
     try:
-        metadata = read_metadata(file)
-        if metadata is None:
-            logger.warning("model %s has no metadata: its checksum cannot be verified", file.name)
-        elif metadata.get("sha256") != sha256_of(file):
-            raise ModelError(f"model file {file.name} does not match its recorded sha256")
+        problem = model_problem(file)
+        if problem is not None:
+            raise ModelError(f"model file {file.name} is not loaded: {problem}")
         return joblib.load(file, mmap_mode=mmap_mode)
     except ModelError:
         raise

@@ -54,19 +54,29 @@ def _model_file(settings: Settings, name: str) -> Path:
     return path
 
 
-def activate(session: Session, name: str, *, settings: Settings | None = None) -> None:
-    """Make ``name`` the active model (checked to exist on disk when ``settings`` is given)."""
-    if settings is not None:
-        _model_file(settings, name)
+def _usable_model_file(settings: Settings, name: str, action: str) -> Path:
+    """The file of model ``name``, refused with ``ModelError`` unless its metadata and sha256
+    vouch for it."""
+    path = _model_file(settings, name)
+    problem = store.model_problem(path)
+    if problem is not None:
+        raise ModelError(f"model {name} cannot be {action}: {problem}")
+    return path
+
+
+def activate(session: Session, name: str, *, settings: Settings) -> None:
+    """Make ``name`` the active model; it must exist with valid metadata and checksum."""
+    _usable_model_file(settings, name, "activated")
     activations.add(session, name, now=datetime.now(UTC))
     logger.info("activated model %s", name)
 
 
-def rollback(session: Session) -> str:
+def rollback(session: Session, *, settings: Settings) -> str:
     """Deactivate the active model and return the one that was active before it.
 
     Repeated activations of the same model are skipped, so the result always differs from the
-    model rolled back; with no earlier model, ``NotFoundError`` and nothing changes.
+    model rolled back; with no earlier model, ``NotFoundError``, and with an earlier model whose
+    file is missing or not valid, ``ModelError``; either way nothing changes.
     """
     rows = activations.live(session)
     if not rows:
@@ -75,6 +85,7 @@ def rollback(session: Session) -> str:
     earlier = next((row for row in rows if row.model_name != current), None)
     if earlier is None:
         raise NotFoundError(f"no model was active before {current}; nothing to roll back to")
+    _usable_model_file(settings, earlier.model_name, "activated again")
     now = datetime.now(UTC)
     for row in rows:
         if row is earlier:
@@ -86,15 +97,20 @@ def rollback(session: Session) -> str:
 
 
 def list_models(settings: Settings, session: Session) -> list[dict[str, Any]]:
-    """Every saved model, newest first, with its metadata summary and whether it is active."""
+    """Every saved model, newest first, with its metadata summary, whether it is active, and
+    whether it is valid (``problem`` says why not). Removes what killed saves left behind."""
+    store.remove_stale_temporaries(model_dir=settings.model_dir)
     active = active_model_name(session)
     listing = []
     for path in store.model_files(model_dir=settings.model_dir):
-        metadata = store.read_metadata(path) or {}
+        problem = store.model_problem(path)
+        metadata = (store.read_metadata(path) or {}) if problem is None else {}
         listing.append(
             {
                 "name": path.stem,
                 "active": path.stem == active,
+                "valid": problem is None,
+                "problem": problem,
                 "saved_at": metadata.get("saved_at"),
                 "estimator": metadata.get("hyperparameters", {}).get("estimator"),
                 "training_draw_range": metadata.get("training_draw_range"),

@@ -215,7 +215,7 @@ def train_and_activate(
     )
     name = Path(path).stem
     with database.transaction() as session:
-        models.activate(session, name)
+        models.activate(session, name, settings=settings)
     return TrainingResult(
         model_name=name,
         path=path,

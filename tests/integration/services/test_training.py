@@ -77,11 +77,11 @@ def test_activate_and_rollback_are_shared_through_the_database(
     assert [entry["active"] for entry in listing if entry["name"] == second.model_name] == [True]
 
     with loaded.transaction() as session:
-        assert models.rollback(session) == first.model_name
+        assert models.rollback(session, settings=settings) == first.model_name
     with loaded.sessions() as session:
         assert models.active_model_name(session) == first.model_name
     with loaded.transaction() as session, pytest.raises(NotFoundError, match="nothing to roll"):
-        models.rollback(session)
+        models.rollback(session, settings=settings)
     with loaded.transaction() as session:
         models.activate(session, second.model_name, settings=settings)
     with loaded.sessions() as session:

@@ -11,6 +11,7 @@ import joblib
 import numpy as np
 import pytest
 
+from jinlotto.atomic import ABANDONED_AFTER_SECONDS, TEMPORARY_MARK
 from jinlotto.errors import ModelError
 from jinlotto.registry import store
 
@@ -172,3 +173,61 @@ def test_model_dir_defaults_to_the_setting(tmp_path: Path, monkeypatch: pytest.M
         assert store.get_latest_model_path() == path
     finally:
         get_settings.cache_clear()
+
+
+def test_a_model_without_metadata_is_not_loaded(tmp_path: Path) -> None:
+    path = Path(store.save_model({"v": 1}, "lotto_model_bare", {}, model_dir=tmp_path))
+    store.metadata_path(path).unlink()
+    assert store.model_problem(path) == "it has no metadata"
+    with pytest.raises(
+        ModelError, match=re.escape("lotto_model_bare.pkl is not loaded: it has no")
+    ):
+        store.load_model(path)
+
+
+@pytest.mark.parametrize(
+    ("metadata_text", "problem"),
+    [
+        ('{"model_name": "lotto_model_x"}', "its metadata records no sha256"),
+        ('{"sha256": ', "its metadata cannot be read"),
+        ("[1, 2]", "its metadata cannot be read"),
+    ],
+)
+def test_a_model_with_unusable_metadata_is_not_loaded(
+    tmp_path: Path, metadata_text: str, problem: str
+) -> None:
+    path = Path(store.save_model({"v": 1}, "lotto_model_x", {}, model_dir=tmp_path))
+    store.metadata_path(path).write_text(metadata_text, encoding="utf-8")
+    assert store.model_problem(path) == problem
+    with pytest.raises(ModelError, match=problem):
+        store.load_model(path)
+    # Saving the name again still works, and numbers the version afresh.
+    again = store.save_model({"v": 2}, "lotto_model_x", {}, model_dir=tmp_path)
+    assert store.load_model(again) == {"v": 2}
+
+
+def test_stale_temporaries_are_removed_only_past_the_grace_period(tmp_path: Path) -> None:
+    store.save_model({"v": 1}, "lotto_model_kept", {}, model_dir=tmp_path)
+    litter = [
+        tmp_path / folder / f".lotto_model_killed.pkl{TEMPORARY_MARK}x1"
+        for folder in ("trained", "metadata", "backups")
+    ]
+    for path in litter:
+        path.write_bytes(b"half a file")
+    written_at = litter[0].stat().st_mtime
+    grace = ABANDONED_AFTER_SECONDS
+    assert store.remove_stale_temporaries(model_dir=tmp_path, now=written_at + grace - 1) == []
+    removed = store.remove_stale_temporaries(model_dir=tmp_path, now=written_at + grace + 1)
+    assert sorted(removed) == sorted(litter)
+    assert not any(path.exists() for path in litter)
+    assert store.model_problem(tmp_path / "trained" / "lotto_model_kept.pkl") is None
+
+
+def test_saving_removes_stale_temporaries(tmp_path: Path) -> None:
+    (tmp_path / "trained").mkdir(parents=True)
+    stale = tmp_path / "trained" / f".lotto_model_killed.pkl{TEMPORARY_MARK}x1"
+    stale.write_bytes(b"half a file")
+    old = time.time() - ABANDONED_AFTER_SECONDS - 10
+    os.utime(stale, (old, old))  # left by a save killed ten seconds past the grace period
+    store.save_model({"v": 1}, "lotto_model_next", {}, model_dir=tmp_path)
+    assert not stale.exists()
