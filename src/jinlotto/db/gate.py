@@ -28,7 +28,8 @@ class DatabaseGate:
     """At most ``slots`` threads inside :meth:`slot` at once (nested use counts once)."""
 
     def __init__(self, slots: int, wait_seconds: float) -> None:
-        self._slots = threading.BoundedSemaphore(slots)
+        self._free = slots
+        self._freed = threading.Condition()
         self._wait_seconds = wait_seconds
         self._answering = threading.Event()
         self._answering.set()
@@ -47,6 +48,12 @@ class DatabaseGate:
         """A wait timed out or a connection failed: refuse at once while every slot is taken."""
         self._answering.clear()
 
+    def check_open(self) -> None:
+        """Raise :class:`DatabaseUnavailableError` now if :meth:`slot` would refuse at once, so
+        that work meant for the database is not done in vain."""
+        if not self.answering and self._free <= 0:
+            raise DatabaseUnavailableError(NOT_ANSWERING_MESSAGE)
+
     @contextmanager
     def slot(self) -> Iterator[None]:
         """Hold a slot for the block; :class:`DatabaseUnavailableError` if none can be had."""
@@ -62,10 +69,17 @@ class DatabaseGate:
         finally:
             self._held.depth = depth
             if depth == 0:
-                self._slots.release()
+                self._release()
 
     def _acquire(self) -> None:
         wait = self._wait_seconds if self.answering else 0.0
-        if not self._slots.acquire(timeout=wait):
-            self.report_unanswered()
-            raise DatabaseUnavailableError(NOT_ANSWERING_MESSAGE)
+        with self._freed:
+            if not self._freed.wait_for(lambda: self._free > 0, timeout=wait):
+                self.report_unanswered()
+                raise DatabaseUnavailableError(NOT_ANSWERING_MESSAGE)
+            self._free -= 1
+
+    def _release(self) -> None:
+        with self._freed:
+            self._free += 1
+            self._freed.notify()

@@ -127,6 +127,7 @@ def daily_recommendation(
     ``new_visitor`` (a key minted for this request) skips the lookup that cannot find anything.
     """
     now = now or datetime.now(UTC)
+    database.gate.check_open()  # games that could not be stored would be generated in vain
     where = {
         "visitor_key": key.visitor_key,
         "kst_date": key.kst_date,

@@ -170,6 +170,8 @@ def test_a_frozen_database_gives_quick_503s_keeps_serving_and_resumes_by_itself(
             # and another request needing the database is refused at once.
             assert_served_without_the_database(server)
             assert_clear_503(server.get("/api/draws/latest"))
+            late = server.predict()
+            assert_clear_503(late)
             again = server.get("/api/health")
             assert again.status == 503 and again.seconds < ANSWER_BOUND
             server.cluster.thaw()
@@ -185,7 +187,8 @@ def test_a_frozen_database_gives_quick_503s_keeps_serving_and_resumes_by_itself(
         f"frozen: health said 503 in {health.ms} ms ({noticed:.2f} s after the freeze); "
         f"{len(refused)} of {FLOOD} new visitors refused with 503 within "
         f"{max(a.ms for a in refused)} ms, {len(waiting)} waited (bound {POOL_SIZE}) and got "
-        f"{sorted(a.status for a in waited)} after the thaw; page and cached answers served; "
+        f"{sorted(a.status for a in waited)} after the thaw; then a new visitor refused in "
+        f"{late.ms} ms; page and cached answers served; "
         f"health 200 again {resumed * 1000:.0f} ms after the thaw"
     )
 

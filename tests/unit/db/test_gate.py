@@ -76,3 +76,13 @@ def test_nested_use_by_one_thread_takes_one_slot() -> None:
         pass
     with gate.slot():  # every slot came back
         pass
+
+
+def test_check_open_refuses_exactly_when_a_slot_would_be_refused_at_once() -> None:
+    gate = DatabaseGate(1, wait_seconds=30)
+    with holders(gate, 1):
+        gate.check_open()  # answering: a slot would be waited for
+        gate.report_unanswered()
+        with pytest.raises(DatabaseUnavailableError):
+            gate.check_open()
+    gate.check_open()  # a slot is free again
