@@ -25,7 +25,12 @@ CONNECTION_FAILURES = (OperationalError, InterfaceError, PoolTimeoutError)
 
 
 class DatabaseGate:
-    """At most ``slots`` threads inside :meth:`slot` at once (nested use counts once)."""
+    """At most ``slots`` blocks inside :meth:`slot` at once.
+
+    A block may be entered in one thread and left in another (FastAPI does that with a request's
+    session), so slots are counted per block, not per thread: a block nested in another takes a
+    second slot, as its session takes a second connection.
+    """
 
     def __init__(self, slots: int, wait_seconds: float) -> None:
         self._free = slots
@@ -33,7 +38,6 @@ class DatabaseGate:
         self._wait_seconds = wait_seconds
         self._answering = threading.Event()
         self._answering.set()
-        self._held = threading.local()
 
     @property
     def answering(self) -> bool:
@@ -57,19 +61,14 @@ class DatabaseGate:
     @contextmanager
     def slot(self) -> Iterator[None]:
         """Hold a slot for the block; :class:`DatabaseUnavailableError` if none can be had."""
-        depth: int = getattr(self._held, "depth", 0)
-        if depth == 0:
-            self._acquire()
-        self._held.depth = depth + 1
+        self._acquire()
         try:
             yield
         except CONNECTION_FAILURES:
             self.report_unanswered()
             raise
         finally:
-            self._held.depth = depth
-            if depth == 0:
-                self._release()
+            self._release()
 
     def _acquire(self) -> None:
         wait = self._wait_seconds if self.answering else 0.0

@@ -3,6 +3,7 @@
 import threading
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 
 import pytest
@@ -70,12 +71,29 @@ def test_an_answer_after_a_failure_makes_a_full_gate_wait_again() -> None:
     assert gate.answering
 
 
-def test_nested_use_by_one_thread_takes_one_slot() -> None:
+def test_a_slot_entered_in_one_thread_and_left_in_another_binds_the_first_thread_again() -> None:
+    # FastAPI enters a sync dependency (the request's session) in one worker thread and leaves
+    # it in another; the thread that entered must still wait at the gate the next time.
     gate = DatabaseGate(1, wait_seconds=0.05)
-    with gate.slot(), gate.slot(), gate.slot():
-        pass
-    with gate.slot():  # every slot came back
-        pass
+    with ThreadPoolExecutor(max_workers=1) as worker:
+        slot = gate.slot()
+        worker.submit(slot.__enter__).result()
+        leaving = threading.Thread(target=slot.__exit__, args=(None, None, None))
+        leaving.start()
+        leaving.join()
+        gate.report_unanswered()
+        with holders(gate, 1):
+            assert isinstance(worker.submit(use, gate).result(), DatabaseUnavailableError)
+        assert worker.submit(use, gate).result() is None  # and the slot came back
+
+
+def use(gate: DatabaseGate) -> BaseException | None:
+    """Pass through the gate; the refusal if it refused."""
+    try:
+        with gate.slot():
+            return None
+    except DatabaseUnavailableError as error:
+        return error
 
 
 def test_check_open_refuses_exactly_when_a_slot_would_be_refused_at_once() -> None:
