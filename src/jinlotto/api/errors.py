@@ -8,7 +8,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from jinlotto.db.gate import CONNECTION_FAILURES, NOT_ANSWERING_MESSAGE
+from jinlotto.db.gate import CONNECTION_FAILURES, UNAVAILABLE_MESSAGE
 from jinlotto.errors import DatabaseUnavailableError, JinlottoError
 
 logger = logging.getLogger(__name__)
@@ -53,9 +53,9 @@ async def _http_error(_: Request, error: Exception) -> JSONResponse:
     return response
 
 
-async def _database_error(request: Request, error: Exception) -> JSONResponse:
-    logger.error("database unavailable on %s: %s", request.url.path, type(error).__name__)
-    response = error_response(503, NOT_ANSWERING_MESSAGE)
+async def _database_error(_: Request, error: Exception) -> JSONResponse:
+    logger.error("database unavailable: %s", type(error).__name__)
+    response = error_response(503, UNAVAILABLE_MESSAGE)
     response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
     return response
 

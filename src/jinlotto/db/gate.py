@@ -20,7 +20,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 
 from jinlotto.errors import DatabaseUnavailableError
 
-NOT_ANSWERING_MESSAGE = "the database is not answering; try again shortly"
+UNAVAILABLE_MESSAGE = "the database is unavailable; try again shortly"
 CONNECTION_FAILURES = (OperationalError, InterfaceError, PoolTimeoutError)
 
 
@@ -56,7 +56,7 @@ class DatabaseGate:
         """Raise :class:`DatabaseUnavailableError` now if :meth:`slot` would refuse at once, so
         that work meant for the database is not done in vain."""
         if not self.answering and self._free <= 0:
-            raise DatabaseUnavailableError(NOT_ANSWERING_MESSAGE)
+            raise DatabaseUnavailableError(UNAVAILABLE_MESSAGE)
 
     @contextmanager
     def slot(self) -> Iterator[None]:
@@ -75,7 +75,7 @@ class DatabaseGate:
         with self._freed:
             if not self._freed.wait_for(lambda: self._free > 0, timeout=wait):
                 self.report_unanswered()
-                raise DatabaseUnavailableError(NOT_ANSWERING_MESSAGE)
+                raise DatabaseUnavailableError(UNAVAILABLE_MESSAGE)
             self._free -= 1
 
     def _release(self) -> None:

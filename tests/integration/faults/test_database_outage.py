@@ -138,7 +138,7 @@ def assert_served_without_the_database(server: Server) -> None:
 def assert_clear_503(answer: Timed) -> None:
     assert answer.status == 503, answer.response.text
     assert answer.response.json() == {
-        "error": "the database is not answering; try again shortly",
+        "error": "the database is unavailable; try again shortly",
         "detail": None,
     }
     assert answer.response.headers["retry-after"] == "2"

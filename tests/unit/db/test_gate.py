@@ -46,7 +46,7 @@ def test_while_the_database_answers_a_full_gate_waits_then_refuses() -> None:
     gate = DatabaseGate(1, wait_seconds=0.2)
     with holders(gate, 1):
         started = time.monotonic()
-        with pytest.raises(DatabaseUnavailableError, match="not answering"), gate.slot():
+        with pytest.raises(DatabaseUnavailableError, match="database is unavailable"), gate.slot():
             pass
         assert time.monotonic() - started >= 0.2
     assert not gate.answering  # the timed-out wait says the database is not answering
