@@ -28,6 +28,18 @@ class InvalidTicketError(JinlottoError):
     http_status = 422
 
 
+class InvalidImageError(JinlottoError):
+    """An uploaded photo is not a usable image of a ticket's QR code."""
+
+    http_status = 422
+
+
+class ImageTooLargeError(InvalidImageError):
+    """An uploaded photo is over the size limit."""
+
+    http_status = 413
+
+
 class InvalidFilterError(JinlottoError):
     """Recommendation filters contradict each other or name impossible numbers."""
 

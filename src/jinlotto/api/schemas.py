@@ -131,9 +131,10 @@ class DrawRead(BaseModel):
 
 class DrawPage(BaseModel):
     items: list[DrawRead]
-    total: int
+    total: int = Field(description="Stored draws matching the query")
     limit: int
     offset: int
+    contains: list[int] = Field(default_factory=list, description="The numbers asked for")
 
 
 class FeedbackRequest(Strict):

@@ -6,18 +6,23 @@ beside the observed ones so that readers can see how ordinary the deviations are
 """
 
 import threading
+from collections import OrderedDict
+from math import comb
 from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
+from jinlotto.backtest.audit import odd_count_probabilities, sum_probabilities
 from jinlotto.domain import combos
 from jinlotto.domain.history import History
+from jinlotto.domain.prizes import TOTAL_COMBINATIONS
 
 RECENT_DRAWS = 50
 HOT_COLD_COUNT = 6
 TOP_PAIRS = 10
 SUM_BIN_WIDTH = 20
+WINDOWS_KEPT = 8  # "last N draws" variants cached beside the whole history
 HONEST_NOTE = (
     "These figures describe past draws only. Every draw is independent and uniformly random, "
     "so no number is 'due' and no pattern raises the chance of winning."
@@ -47,6 +52,7 @@ def statistics(history: History) -> dict[str, Any]:
         "end_digits": _end_digits(games),
         "zones": _labelled_totals(combos.zone_counts(games), combos.ZONE_LABELS),
         "colours": _labelled_totals(combos.colour_counts(games), combos.COLOUR_LABELS),
+        "expected": _expected(len(history)),
     }
 
 
@@ -115,23 +121,55 @@ def _end_digits(games: NDArray[np.int64]) -> dict[str, Any]:
     }
 
 
+def _expected(draws: int) -> dict[str, Any]:
+    """What ``draws`` fair draws give on average, for each distribution above."""
+    low = np.array([comb(combos.LOW_MAX, k) * comb(45 - combos.LOW_MAX, 6 - k) for k in range(7)])
+    sums = sum_probabilities()
+    edges = np.arange(20, 261, SUM_BIN_WIDTH)
+    return {
+        "odd_even": _scaled(odd_count_probabilities(), draws, "odd"),
+        "low_high": _scaled(low / TOTAL_COMBINATIONS, draws, "low"),
+        "sum_bins": {
+            f"{lo + 1}-{lo + SUM_BIN_WIDTH}": round(draws * float(sums[lo + 1 : lo + 21].sum()), 2)
+            for lo in edges[:-1]
+        },
+        # A number is drawn with chance 6/45, so it waits (45 - 6) / 6 draws on average.
+        "gap_mean": round((45 - 6) / 6, 2),
+        # Both numbers of a pair are drawn with chance C(43, 4) / C(45, 6) = 1/66.
+        "pair_count": round(draws * comb(43, 4) / TOTAL_COMBINATIONS, 2),
+    }
+
+
+def _scaled(probabilities: NDArray[np.float64], draws: int, name: str) -> dict[str, float]:
+    return {f"{name}_{k}": round(draws * float(p), 2) for k, p in enumerate(probabilities)}
+
+
 def _labelled_totals(counts: NDArray[np.int64], labels: tuple[str, ...]) -> dict[str, int]:
     return {label: int(total) for label, total in zip(labels, counts.sum(axis=0), strict=True)}
 
 
 class AnalysisCache:
-    """The statistics of the newest history, recomputed only when a new draw arrives."""
+    """Statistics of the newest history (or its last N draws), recomputed when a draw arrives."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._version: tuple[int, int | None] | None = None
-        self._value: dict[str, Any] = {}
+        self._values: OrderedDict[int | None, dict[str, Any]] = OrderedDict()
 
-    def get(self, history: History) -> dict[str, Any]:
-        """Statistics of ``history``, reused while its draw count and newest draw are unchanged."""
+    def get(self, history: History, *, last: int | None = None) -> dict[str, Any]:
+        """Statistics of ``history`` (its newest ``last`` draws when given), reused while its
+        draw count and newest draw are unchanged."""
         version = (len(history), history.latest_draw_no)
+        window = None if last is None or last >= len(history) else last
         with self._lock:
             if self._version != version:
-                self._value = statistics(history)
+                self._values.clear()
                 self._version = version
-            return self._value
+            if window not in self._values:
+                self._values[window] = statistics(
+                    history if window is None else history.last(window)
+                )
+                while len(self._values) > WINDOWS_KEPT:
+                    self._values.popitem(last=False)
+            self._values.move_to_end(window)
+            return self._values[window]

@@ -3,6 +3,7 @@
 from collections import Counter
 from itertools import combinations
 
+import pytest
 from fastapi.testclient import TestClient
 from tests.integration.api.conftest import ClientFactory
 from tests.support.store import import_draws
@@ -53,3 +54,28 @@ def test_statistics_follow_a_new_draw(
 def test_empty_history_gives_an_honest_empty_answer(empty_client: TestClient) -> None:
     body = empty_client.get("/api/analysis/statistical").json()
     assert body["draws"] == 0
+
+
+def test_the_last_n_draws_are_counted_alone(client: TestClient, shared_draws: list[Draw]) -> None:
+    body = client.get("/api/analysis/statistical", params={"last": 100}).json()
+    recent = [draw.numbers for draw in shared_draws[-100:]]
+    counts = Counter(number for game in recent for number in game)
+    assert (body["draws"], body["first_draw_no"], body["latest_draw_no"]) == (100, 1101, 1200)
+    assert body["frequencies"]["counts"] == {str(n): counts[n] for n in range(1, 46)}
+    assert body["frequencies"]["expected_each"] == round(100 * 6 / 45, 2)
+    everything = client.get("/api/analysis/statistical", params={"last": 5000}).json()
+    assert everything["draws"] == 1200
+    assert client.get("/api/analysis/statistical", params={"last": 0}).status_code == 422
+
+
+def test_each_distribution_comes_with_its_exact_expectation(client: TestClient) -> None:
+    expected = client.get("/api/analysis/statistical").json()["expected"]
+    # 3 odd numbers: C(23,3)·C(22,3)/C(45,6) = 0.33485 of 1,200 draws.
+    assert expected["odd_even"]["odd_3"] == pytest.approx(401.82, abs=0.01)
+    assert sum(expected["odd_even"].values()) == pytest.approx(1200, abs=0.05)
+    assert sum(expected["low_high"].values()) == pytest.approx(1200, abs=0.05)
+    bins = expected["sum_bins"]
+    assert sum(bins.values()) == pytest.approx(1200, abs=0.05)  # every possible sum is binned
+    assert max(bins, key=bins.__getitem__) in ("121-140", "141-160")  # around 6 × 23 = 138
+    assert expected["pair_count"] == pytest.approx(1200 / 66, abs=0.01)
+    assert expected["gap_mean"] == 6.5

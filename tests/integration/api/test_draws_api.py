@@ -2,6 +2,8 @@
 
 from fastapi.testclient import TestClient
 
+from jinlotto.domain.draw import Draw
+
 
 def test_latest_draw_is_1200_with_its_real_numbers_and_prizes(client: TestClient) -> None:
     body = client.get("/api/draws/latest").json()
@@ -51,3 +53,24 @@ def test_empty_database_says_how_to_load_data(empty_client: TestClient) -> None:
     assert response.status_code == 404
     assert "jinlotto data import PATH" in response.json()["error"]
     assert empty_client.get("/api/draws").json()["items"] == []
+
+
+def test_draws_containing_chosen_numbers_are_found_and_paged(
+    client: TestClient, shared_draws: list[Draw]
+) -> None:
+    holding = sorted((d.draw_no for d in shared_draws if {3, 7} <= set(d.numbers)), reverse=True)
+    first = client.get("/api/draws", params={"contains": "7,3", "limit": 5}).json()
+    second = client.get("/api/draws", params={"contains": "3, 7", "limit": 5, "offset": 5}).json()
+    assert first["total"] == len(holding) > 10
+    assert first["contains"] == [3, 7]
+    assert [d["draw_no"] for d in first["items"] + second["items"]] == holding[:10]
+    assert all({3, 7} <= set(d["numbers"]) for d in first["items"])
+    exact = client.get("/api/draws", params={"contains": "1,2,4,16,20,32"}).json()
+    assert [d["draw_no"] for d in exact["items"]] == [1200]
+
+
+def test_a_bad_contains_list_is_a_clear_422(client: TestClient) -> None:
+    for bad in ("3,x", "0,7", "46", "1,2,3,4,5,6,7", "-3"):
+        response = client.get("/api/draws", params={"contains": bad})
+        assert response.status_code == 422, bad
+        assert "contains" in response.json()["error"]

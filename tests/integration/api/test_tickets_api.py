@@ -4,8 +4,17 @@ import json
 
 import pytest
 from fastapi.testclient import TestClient
+from httpx import Response
+from PIL import Image
 from tests.integration.api.conftest import ClientFactory
 from tests.support.store import import_bytes
+from tests.support.ticket_photos import (
+    TURNED_CLOCKWISE,
+    encode,
+    qr_image,
+    ticket_photo,
+    ticket_url,
+)
 
 TIER_PRIZES_1200 = {1: 2357299875, 2: 58932497, 3: 1315458, 4: 50000, 5: 5000}
 
@@ -120,3 +129,53 @@ def test_a_body_that_is_not_json_is_422(client: TestClient) -> None:
     )
     assert response.status_code == 422
     assert set(response.json()) == {"error", "detail"}
+
+
+def _scan(client: TestClient, photo: bytes, kind: str = "image/jpeg") -> Response:
+    return client.post("/api/tickets/scan", files={"image": ("ticket.jpg", photo, kind)})
+
+
+def test_a_photo_of_a_ticket_is_decoded_and_graded(client: TestClient) -> None:
+    url = ticket_url(1200, [[1, 2, 4, 16, 20, 45], [7, 8, 9, 10, 11, 12]])
+    for photo in (
+        ticket_photo(url),  # 12 megapixels, askew
+        ticket_photo(url, exif_orientation=TURNED_CLOCKWISE),
+        ticket_photo(url, size=(1200, 900), angle=-9),  # downscaled
+    ):
+        response = _scan(client, photo)
+        assert response.status_code == 200, response.text
+        body = response.json()
+        assert (body["status"], body["draw_no"]) == ("graded", 1200)
+        assert [g["rank"] for g in body["games"]] == [2, 0]
+        assert body["games"][0]["prize"] == TIER_PRIZES_1200[2]
+        assert [g["kind"] for g in body["games"]] == ["manual", "manual"]
+
+
+def test_a_photo_of_a_ticket_for_a_coming_draw_is_pending(client: TestClient) -> None:
+    photo = ticket_photo(ticket_url(9000, [[1, 2, 3, 4, 5, 6]]), size=(1600, 1200))
+    body = _scan(client, photo).json()
+    assert body["status"] == "pending"
+
+
+def test_a_qr_code_that_is_not_a_ticket_and_a_photo_without_one_are_422(
+    client: TestClient,
+) -> None:
+    menu = _scan(client, encode(qr_image("https://example.com/menu"), "PNG"), "image/png")
+    assert menu.status_code == 422
+    assert "not a Lotto 6/45 ticket" in menu.json()["error"]
+    assert "example.com" in menu.json()["error"]
+    blank = _scan(client, encode(Image.new("RGB", (900, 700), (230, 225, 210)), "JPEG"))
+    assert blank.status_code == 422
+    assert "no QR code was found" in blank.json()["error"]
+
+
+def test_scan_refuses_other_files_and_oversized_uploads(client: TestClient) -> None:
+    text = _scan(client, b"hello", "text/plain")
+    assert text.status_code == 422
+    assert "JPEG, PNG or WebP" in text.json()["error"]
+    huge = _scan(client, b"\xff\xd8" + b"\0" * (9 * 1024 * 1024))
+    assert huge.status_code == 413
+    assert "8 MB" in huge.json()["error"]
+    missing = client.post("/api/tickets/scan", data={"other": "x"})
+    assert missing.status_code == 422
+    assert "image" in missing.json()["error"]

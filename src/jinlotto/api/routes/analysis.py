@@ -1,8 +1,8 @@
 """History statistics."""
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Query
 
 from jinlotto.api.deps import StateDep
 
@@ -10,6 +10,11 @@ router = APIRouter(prefix="/api/analysis", tags=["analysis"])
 
 
 @router.get("/statistical")
-def statistical(state: StateDep) -> dict[str, Any]:
+def statistical(
+    state: StateDep,
+    last: Annotated[
+        int | None, Query(ge=1, le=100_000, description="Only the newest N draws")
+    ] = None,
+) -> dict[str, Any]:
     """Frequencies, gaps, pairs and shape distributions of past draws (descriptive only)."""
-    return state.analysis.get(state.recommender.history())
+    return state.analysis.get(state.recommender.history(), last=last)

@@ -7,7 +7,7 @@ from fastapi import APIRouter, Path, Query
 from jinlotto.api.deps import SessionDep
 from jinlotto.api.schemas import DrawPage, DrawRead
 from jinlotto.db.repositories import draws as draw_repo
-from jinlotto.errors import DrawNotFoundError
+from jinlotto.errors import DrawNotFoundError, InvalidDrawError
 from jinlotto.services.draws import NO_DATA_MESSAGE
 
 router = APIRouter(prefix="/api/draws", tags=["draws"])
@@ -18,12 +18,32 @@ def list_draws(
     session: SessionDep,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
     offset: Annotated[int, Query(ge=0, le=100_000)] = 0,
+    contains: Annotated[
+        str | None,
+        Query(
+            max_length=40,
+            description="Only draws holding all these numbers, comma-separated (e.g. 3,7)",
+        ),
+    ] = None,
 ) -> DrawPage:
-    """Stored draws, newest first."""
-    total, _, _, _ = draw_repo.summary(session)
-    rows = draw_repo.page(session, limit=limit, offset=offset)
+    """Stored draws, newest first, optionally only those holding all of ``contains``."""
+    numbers = _numbers(contains)
+    total = draw_repo.count(session, containing=numbers)
+    rows = draw_repo.page(session, limit=limit, offset=offset, containing=numbers)
     items = [DrawRead.from_record(row) for row in rows]
-    return DrawPage(items=items, total=total, limit=limit, offset=offset)
+    return DrawPage(items=items, total=total, limit=limit, offset=offset, contains=numbers)
+
+
+def _numbers(text: str | None) -> list[int]:
+    parts = [part.strip() for part in (text or "").split(",") if part.strip()]
+    if not all(part.isascii() and part.isdigit() for part in parts):
+        raise InvalidDrawError("contains must be numbers 1-45 separated by commas, e.g. 3,7")
+    numbers = sorted({int(part) for part in parts})
+    if any(not 1 <= number <= 45 for number in numbers):
+        raise InvalidDrawError("contains must be numbers 1-45 separated by commas, e.g. 3,7")
+    if len(numbers) > 6:
+        raise InvalidDrawError("contains may name at most 6 different numbers")
+    return numbers
 
 
 @router.get("/latest")

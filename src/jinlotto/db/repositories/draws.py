@@ -4,7 +4,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, and_, func, or_, select, true
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -106,10 +106,29 @@ def all_draws(session: Session) -> list[Draw]:
     return [to_domain(row) for row in rows]
 
 
-def page(session: Session, *, limit: int, offset: int) -> Sequence[DrawRecord]:
-    """Rows newest first, for listings."""
-    query = select(DrawRecord).order_by(DrawRecord.draw_no.desc()).limit(limit).offset(offset)
+def page(
+    session: Session, *, limit: int, offset: int, containing: Sequence[int] = ()
+) -> Sequence[DrawRecord]:
+    """Rows newest first, for listings; only draws whose six numbers hold all of ``containing``."""
+    query = (
+        select(DrawRecord)
+        .where(_holds_all(containing))
+        .order_by(DrawRecord.draw_no.desc())
+        .limit(limit)
+        .offset(offset)
+    )
     return session.scalars(query).all()
+
+
+def count(session: Session, *, containing: Sequence[int] = ()) -> int:
+    """How many stored draws hold all of ``containing`` among their six numbers."""
+    query = select(func.count(DrawRecord.draw_no)).where(_holds_all(containing))
+    return int(session.scalar(query) or 0)
+
+
+def _holds_all(numbers: Sequence[int]) -> ColumnElement[bool]:
+    columns = [getattr(DrawRecord, f"n{position}") for position in range(1, 7)]
+    return and_(true(), *(or_(*(column == number for column in columns)) for number in numbers))
 
 
 def latest(session: Session) -> DrawRecord | None:
