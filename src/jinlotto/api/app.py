@@ -13,6 +13,7 @@ from jinlotto.api.errors import install_error_handlers
 from jinlotto.api.metrics import MetricsMiddleware, ServiceStateCollector
 from jinlotto.api.probe import HealthProbe
 from jinlotto.api.routes import routers
+from jinlotto.api.security import SecurityHeadersMiddleware
 from jinlotto.api.state import ServiceState
 from jinlotto.config import Settings
 from jinlotto.db.database import Database
@@ -52,6 +53,7 @@ def create_app(settings: Settings) -> FastAPI:
     for router in routers:
         app.include_router(router)
     app.add_middleware(MetricsMiddleware)
+    app.add_middleware(SecurityHeadersMiddleware)
     return app
 
 

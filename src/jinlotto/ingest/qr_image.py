@@ -32,7 +32,10 @@ def read_qr_text(data: bytes) -> str:
     or holds no readable QR code.
     """
     if len(data) > MAX_IMAGE_BYTES:
-        raise ImageTooLargeError(f"the photo is larger than {MAX_IMAGE_BYTES // (1024 * 1024)} MB")
+        raise ImageTooLargeError(
+            f"the photo is larger than {MAX_IMAGE_BYTES // (1024 * 1024)} MB",
+            detail={"reason": "too_large"},
+        )
     for long_edge in (FIRST_PASS_EDGE, None):
         grey = upright_grey(data, long_edge)
         found = zxingcpp.read_barcodes(grey, formats=_QR_ONLY)
@@ -41,7 +44,10 @@ def read_qr_text(data: bytes) -> str:
             return found[0].text
         if long_edge is not None and max(grey.size) < long_edge:
             break  # the first pass already saw every pixel
-    raise InvalidImageError("no QR code was found in the photo; photograph the ticket's QR code")
+    raise InvalidImageError(
+        "no QR code was found in the photo; photograph the ticket's QR code",
+        detail={"reason": "no_qr_code"},
+    )
 
 
 def upright_grey(data: bytes, long_edge: int | None = None) -> Image.Image:
@@ -57,7 +63,9 @@ def upright_grey(data: bytes, long_edge: int | None = None) -> Image.Image:
             grey.thumbnail((long_edge, long_edge), Image.Resampling.BILINEAR)
     except (OSError, ValueError, SyntaxError):
         # A truncated or corrupt file fails only when its pixels are decoded.
-        raise InvalidImageError("the photo could not be decoded; the file may be damaged") from None
+        raise InvalidImageError(
+            "the photo could not be decoded; the file may be damaged", detail={"reason": "damaged"}
+        ) from None
     return grey
 
 
@@ -68,18 +76,23 @@ def _open_checked(data: bytes) -> Image.Image:
             image = Image.open(io.BytesIO(data))  # reads the header only
     except (Image.DecompressionBombWarning, Image.DecompressionBombError):
         raise InvalidImageError(
-            f"the photo has too many pixels; at most {MAX_IMAGE_PIXELS // 1_000_000} megapixels"
+            f"the photo has too many pixels; at most {MAX_IMAGE_PIXELS // 1_000_000} megapixels",
+            detail={"reason": "too_many_pixels"},
         ) from None
     except (UnidentifiedImageError, OSError):
-        raise InvalidImageError("the file is not a JPEG, PNG or WebP image") from None
+        raise InvalidImageError(
+            "the file is not a JPEG, PNG or WebP image", detail={"reason": "format"}
+        ) from None
     if image.format not in ACCEPTED_FORMATS:
         raise InvalidImageError(
-            f"the photo must be JPEG, PNG or WebP, not {image.format or 'an unknown format'}"
+            f"the photo must be JPEG, PNG or WebP, not {image.format or 'an unknown format'}",
+            detail={"reason": "format"},
         )
     width, height = image.size
     if width * height > MAX_IMAGE_PIXELS:
         raise InvalidImageError(
             f"the photo has {width * height / 1e6:.0f} megapixels; at most "
-            f"{MAX_IMAGE_PIXELS // 1_000_000} are accepted"
+            f"{MAX_IMAGE_PIXELS // 1_000_000} are accepted",
+            detail={"reason": "too_many_pixels"},
         )
     return image

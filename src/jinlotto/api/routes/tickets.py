@@ -36,14 +36,18 @@ async def scan(
     """Read the QR code in a photo of a paper ticket (<= 8 MB, <= 40 MP) and grade the ticket."""
     declared = int(request.headers.get("content-length") or 0)
     if declared > MAX_IMAGE_BYTES + _MULTIPART_OVERHEAD:
-        raise ImageTooLargeError(f"the photo is larger than {MAX_IMAGE_BYTES // 2**20} MB")
+        raise ImageTooLargeError(
+            f"the photo is larger than {MAX_IMAGE_BYTES // 2**20} MB",
+            detail={"reason": "too_large"},
+        )
     data = await image.read(MAX_IMAGE_BYTES + 1)
     text = await run_in_threadpool(read_qr_text, data)
     try:
         ticket = parse_qr(text)
     except InvalidTicketError as error:
         raise InvalidTicketError(
-            f"the QR code in the photo is not a Lotto 6/45 ticket ({error.message})"
+            f"the QR code in the photo is not a Lotto 6/45 ticket ({error.message})",
+            detail={"reason": "not_a_ticket"},
         ) from None
     result = await run_in_threadpool(check_ticket, session, ticket, now=datetime.now(UTC))
     return TicketCheckResponse.model_validate(result.to_dict())
