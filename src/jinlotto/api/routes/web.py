@@ -146,6 +146,9 @@ def page(language: Language) -> Payload:
         other=LANGUAGES[1 - LANGUAGES.index(language)],
         t=translate,
         asset=assets().url,
+        modules=sorted(
+            name for name in assets().files if name.endswith(".js") and name != "app.js"
+        ),
         messages=catalog,
         version=__version__,
     )

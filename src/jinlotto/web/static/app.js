@@ -4,7 +4,7 @@ import { initCheck } from "./check.js";
 import { initHistory, initLatest } from "./draws.js";
 import { initHonest } from "./honest.js";
 import { initStats } from "./stats.js";
-import { initToday } from "./today.js";
+import { firstAnswer, initToday } from "./today.js";
 import { $, api, h, showError, t } from "./ui.js";
 
 async function health() {
@@ -70,6 +70,7 @@ async function start() {
   const latest = initLatest(facts);
   const today = initToday(facts);
   latest.then((draw) => initCheck(draw));
+  await firstAnswer; // today's numbers first: the rest of the page is further down
   await Promise.allSettled([latest, today, initHistory(), initStats(facts), initHonest(facts)]);
   document.body.dataset.ready = "1";
 }

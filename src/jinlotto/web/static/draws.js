@@ -1,6 +1,6 @@
 // The latest result and the browsable history of draws.
 
-import { $, api, ballRow, emptyBox, errorBox, fill, formatDate, formatNumber, formatWon, formatWonLarge, h, showError, t } from "./ui.js";
+import { $, api, ballRow, emptyBox, errorBox, fill, formatDate, formatNumber, formatWon, formatWonLarge, h, rankLabel, showError, t } from "./ui.js";
 
 const PAGE_SIZE = 10;
 const history = { offset: 0, total: 0, contains: [], latest: null };
@@ -19,7 +19,7 @@ function tierTable(draw) {
         h(
           "tr",
           {},
-          h("th", { scope: "row" }, t("rank.n", { n: tier.rank })),
+          h("th", { scope: "row" }, rankLabel(tier.rank)),
           h("td", {}, tier.winners === null ? "—" : t("draw.games", { n: formatNumber(tier.winners) })),
           h("td", {}, tier.prize === null ? "—" : formatWon(tier.prize)),
         ),

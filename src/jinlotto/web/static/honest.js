@@ -7,7 +7,11 @@ import { $, api, ballRow, dataTable, emptyBox, errorBox, fill, formatNumber, h, 
 const CHANCE = 0.8;
 
 export function initHonest(health) {
-  return Promise.all([backtest(), audit(health), edge(health)]);
+  if (health && health.draws === 0) {
+    for (const id of ["honest-backtest", "honest-audit"]) fill($(id), emptyBox(t("notice.no_data")));
+    return Promise.resolve();
+  }
+  return Promise.all([backtest(), audit(), edge()]);
 }
 
 function strategyName(name) {
@@ -55,12 +59,8 @@ async function backtest() {
   );
 }
 
-async function audit(health) {
+async function audit() {
   const box = $("honest-audit");
-  if (health && health.draws === 0) {
-    fill(box, emptyBox(t("notice.no_data")));
-    return;
-  }
   try {
     const result = await api("GET", "/api/analysis/randomness");
     const items = result.tests.map((test) => {
@@ -79,9 +79,8 @@ async function audit(health) {
   }
 }
 
-async function edge(health) {
+async function edge() {
   const box = $("honest-edge");
-  if (health && health.draws === 0) return;
   await firstAnswer; // after the first answer, so that one visitor key serves both requests
   try {
     const result = await api("POST", "/api/predict", { num_sets: 1, strategy: "popularity" });

@@ -17,6 +17,9 @@ const state = {
   strategies: null,
   defaultStrategy: null,
   noDraws: false,
+  // The strategy the server chose when none was asked for: shown as picked, but not sent, so
+  // that asking again without changing anything gives the same stored games.
+  implicitStrategy: null,
 };
 let grid;
 let resolveFirst;
@@ -40,8 +43,17 @@ export async function initToday(health) {
     request();
   });
   $("filters-reset").addEventListener("click", resetFilters);
+  $("strategy-list").addEventListener("change", () => {
+    state.implicitStrategy = null;
+  });
   $("options").addEventListener("input", () => checkOptions(false));
   describePicks();
+  if (state.noDraws) {
+    $("today-draw").textContent = "";
+    fill($("today-games"), emptyBox(t("notice.no_data")));
+    resolveFirst();
+    return;
+  }
   await request();
 }
 
@@ -212,7 +224,7 @@ async function request() {
   if (filters === null) return;
   const picked = document.querySelector('input[name="strategy"]:checked');
   const body = { num_sets: Number($("num-sets").value), filters };
-  if (picked) body.strategy = picked.value;
+  if (picked && picked.value !== state.implicitStrategy) body.strategy = picked.value;
   const box = $("today-games");
   box.setAttribute("aria-busy", "true");
   box.classList.add("loading");
@@ -250,7 +262,10 @@ function showGames(result, asked) {
   const date = result.draw_date ? formatDate(result.draw_date) : null;
   $("today-draw").textContent = date ? t("today.for_draw_date", { n: result.draw_no, date }) : t("today.for_draw", { n: result.draw_no });
   const answered = document.querySelector(`input[name="strategy"][value="${result.strategy}"]`);
-  if (answered && !asked) answered.checked = true;
+  if (answered && !asked) {
+    answered.checked = true;
+    state.implicitStrategy = result.strategy;
+  }
   const games = result.sets.map((numbers, index) => gameCard(numbers, index, result.confidence_scores[index], result.analysis_summary[index] || {}));
   const notes = [];
   if (asked && asked !== result.strategy) notes.push(h("p", { class: "fine warn" }, t("today.answered_by", { name: t(`strategy.${result.strategy}`) })));

@@ -1,4 +1,4 @@
-// Shared helpers: messages, formatting, DOM building (never innerHTML) and the API client.
+// Shared helpers: messages, formatting, DOM building (text nodes only, never markup) and the API client.
 
 const MESSAGES = JSON.parse(document.getElementById("messages").textContent);
 export const LANG = document.documentElement.lang === "en" ? "en" : "ko";
@@ -151,5 +151,5 @@ export function dataTable(caption, headers, rows) {
 
 /** Ranks as players say them. */
 export function rankLabel(rank) {
-  return rank ? t("rank.n", { n: rank }) : t("rank.none");
+  return rank ? t(`rank.${rank}`) : t("rank.none");
 }
