@@ -330,3 +330,28 @@ def test_a_page_with_no_draws_renders_and_says_how_to_load_them(
     expect(page.locator("#notices")).to_contain_text("jinlotto data import PATH")
     expect(page.locator("#today-games")).to_contain_text("아직 저장된 추첨 결과가 없습니다")
     expect(page.locator("#latest-body")).to_contain_text("jinlotto data update")
+
+
+def test_feedback_is_sent_from_a_small_form_and_the_limit_is_explained(
+    pages: PageFactory, server: Server
+) -> None:
+    pages.allow_refusal("/api/feedback")
+    page = pages.open(server)
+    page.locator("#feedback-open").click()
+    dialog = page.locator("#feedback")
+    expect(dialog).to_be_visible()
+    expect(page.locator("#feedback-message")).to_be_focused()
+    page.locator("#feedback-send").click()
+    expect(page.locator("#feedback-error")).to_have_text("내용을 입력하세요.")
+    for attempt in range(1, 6):  # FEEDBACK_PER_HOUR is 5 by default
+        page.locator("#feedback-message").fill(f"번호 조건이 편해요 {attempt}")
+        expect(page.locator("#feedback-count")).to_contain_text("/ 2,000자")
+        with page.expect_response("**/api/feedback") as sent:
+            page.locator("#feedback-send").click()
+        assert sent.value.status == 201
+        expect(page.locator("#feedback-done")).to_be_visible()
+    page.locator("#feedback-message").fill("한 번 더")
+    page.locator("#feedback-send").click()
+    expect(page.locator("#feedback-error")).to_contain_text("너무 많이 보냈습니다")
+    page.keyboard.press("Escape")
+    expect(dialog).to_be_hidden()

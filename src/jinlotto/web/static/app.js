@@ -41,7 +41,11 @@ function initFeedback() {
   $("feedback-open").addEventListener("click", open);
   $("feedback-open-2").addEventListener("click", open);
   $("feedback-close").addEventListener("click", () => dialog.close());
-  message.addEventListener("input", count);
+  message.addEventListener("input", () => {
+    count();
+    $("feedback-send").disabled = false;
+    $("feedback-done").hidden = true;
+  });
   $("feedback-form").addEventListener("submit", async (event) => {
     event.preventDefault();
     const text = message.value.trim();
