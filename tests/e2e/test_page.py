@@ -108,7 +108,7 @@ def test_contradictory_choices_are_refused_inline_before_sending(
 ) -> None:
     page = pages.open(server)
     open_filters(page)
-    tap(page, "filter-grid", 1, 2, 3, 4, 5, 6)
+    tap(page, "filter-grid", 40, 41, 42, 43, 44, 45)
     expect(page.locator("#grid-error")).to_have_text("고정 번호는 최대 5개까지 고를 수 있습니다.")
     expect(page.locator("#filter-grid [aria-pressed='true']")).to_have_count(5)
     page.locator("#f-sum_range-min").fill("200")
@@ -119,10 +119,16 @@ def test_contradictory_choices_are_refused_inline_before_sending(
     expect(page.locator("#options-error")).to_be_visible()
     if "/api/strategies" in server.paths:  # the limits each value may take come from there
         page.locator("#f-sum_range-max").fill("300")  # above the largest possible sum, 255
-        expect(page.locator("#f-sum_range-error")).to_contain_text("사이로 입력하세요")
-    page.locator("#f-sum_range-max").fill("10")
+        expect(page.locator("#f-sum_range-error")).to_have_text("21–255 사이로 입력하세요.")
+    # 40+41+42+43+44 = 210, so with any sixth number the sum is 211 to 255.
     page.locator("#f-sum_range-min").fill("")
-    expect(page.locator("#f-sum_range-error")).to_contain_text("고정 번호의 합(15)")
+    page.locator("#f-sum_range-max").fill("200")
+    expect(page.locator("#f-sum_range-error")).to_have_text(
+        "고정한 번호로는 211–255만 나올 수 있습니다."
+    )
+    page.locator("#f-odd_range-min").fill("4")  # 41 and 43 are odd: at most 3 odd numbers
+    odd_error = page.locator("#f-odd_range-error")
+    expect(odd_error).to_have_text("고정한 번호로는 2–3만 나올 수 있습니다.")
     page.locator("#get-numbers").click()
     assert [c for c in pages.watch().api_calls[calls:] if c.startswith("/api/predict")] == []
 

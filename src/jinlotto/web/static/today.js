@@ -89,14 +89,16 @@ function buildRanges() {
   container.replaceChildren(
     ...FILTER_ORDER.map((name) => {
       const limit = state.limits[name] || {};
-      const attributes = (suffix) => ({ type: "number", inputmode: "numeric", id: `f-${name}${suffix}`, min: limit.min, max: limit.max, placeholder: suffix === "-max" ? limit.max : limit.min, "aria-describedby": `f-${name}-error` });
-      const inputs = RANGE_FILTERS.includes(name)
+      const ranged = RANGE_FILTERS.includes(name);
+      const placeholder = (suffix) => (ranged ? (suffix === "-max" ? limit.max : limit.min) : undefined);
+      const attributes = (suffix) => ({ type: "number", inputmode: "numeric", id: `f-${name}${suffix}`, min: limit.min, max: limit.max, placeholder: placeholder(suffix), "aria-describedby": `f-${name}-error` });
+      const inputs = ranged
         ? [h("input", { ...attributes("-min"), "aria-label": t("filters.min_of", { name: t(`filter.${name}`) }) }), h("span", { "aria-hidden": "true" }, "–"), h("input", { ...attributes("-max"), "aria-label": t("filters.max_of", { name: t(`filter.${name}`) }) })]
         : [h("input", { ...attributes(""), "aria-label": t(`filter.${name}`) })];
       return h(
         "div",
         { class: "range", "data-filter": name },
-        h("span", { class: "range-label" }, t(`filter.${name}`)),
+        h("span", { class: "range-label" }, t(`filter.${name}`), limit.min !== undefined && !ranged ? h("span", { class: "range-limit" }, ` ${limit.min}–${limit.max}`) : null),
         h("span", { class: "range-inputs" }, inputs),
         h("span", { class: "field-error", id: `f-${name}-error`, role: "alert", hidden: true }),
       );
@@ -189,16 +191,38 @@ function readFilters() {
     }
   }
   const fixed = [...state.fixed];
-  if (filters.sum_range && fixed.length) {
-    const total = fixed.reduce((a, b) => a + b, 0);
-    if (total > filters.sum_range[1]) problems.sum_range = t("filters.fixed_sum_over", { sum: total });
-  }
-  if (filters.odd_range && fixed.filter((n) => n % 2).length > filters.odd_range[1]) problems.odd_range = t("filters.fixed_odd_over");
-  if (filters.low_range && fixed.filter((n) => n <= 22).length > filters.low_range[1]) problems.low_range = t("filters.fixed_low_over");
+  checkAgainstFixed(filters, problems, fixed);
   if (fixed.length) filters.fixed = fixed.sort((a, b) => a - b);
   if (state.excluded.size) filters.excluded = [...state.excluded].sort((a, b) => a - b);
   if ($("allow-past").checked) filters.exclude_past_winners = false;
   return { filters, problems };
+}
+
+/** Ranges the fixed numbers already rule out: what any game holding them can still reach. */
+function checkAgainstFixed(filters, problems, fixed) {
+  if (!fixed.length) return;
+  const free = Array.from({ length: 45 }, (_, i) => i + 1).filter((n) => !state.fixed.has(n) && !state.excluded.has(n));
+  const rest = 6 - fixed.length;
+  const base = fixed.reduce((a, b) => a + b, 0);
+  const sumOf = (numbers) => numbers.reduce((a, b) => a + b, base);
+  const reachable = {
+    sum_range: [sumOf(free.slice(0, rest)), sumOf(free.slice(free.length - rest))],
+    odd_range: countRange(fixed, free, rest, (n) => n % 2 === 1),
+    low_range: countRange(fixed, free, rest, (n) => n <= 22),
+  };
+  for (const [name, [low, high]] of Object.entries(reachable)) {
+    const wanted = filters[name];
+    if (wanted && !problems[name] && (low > wanted[1] || high < wanted[0])) {
+      problems[name] = t("filters.fixed_rules_out", { low, high });
+      delete filters[name];
+    }
+  }
+}
+
+function countRange(fixed, free, rest, test) {
+  const have = fixed.filter(test).length;
+  const available = free.filter(test).length;
+  return [have + Math.max(0, rest - (free.length - available)), have + Math.min(rest, available)];
 }
 
 function checkOptions(announce) {

@@ -49,11 +49,15 @@ export function formatWonLarge(value) {
   return `KRW ${new Intl.NumberFormat(LOCALE, { notation: "compact", maximumFractionDigits: 1 }).format(value)}`;
 }
 
+/** "2025년 11월 29일 (토)" / "Sat, 29 November 2025". */
 export function formatDate(iso, withWeekday = true) {
   const [year, month, day] = iso.split("-").map(Number);
+  const moment = new Date(Date.UTC(year, month - 1, day));
   const options = { year: "numeric", month: "long", day: "numeric", timeZone: "UTC" };
-  if (withWeekday) options.weekday = "short";
-  return new Intl.DateTimeFormat(LOCALE, options).format(new Date(Date.UTC(year, month - 1, day)));
+  if (!withWeekday) return new Intl.DateTimeFormat(LOCALE, options).format(moment);
+  if (LANG === "en") return new Intl.DateTimeFormat(LOCALE, { ...options, weekday: "short" }).format(moment);
+  const weekday = new Intl.DateTimeFormat(LOCALE, { weekday: "short", timeZone: "UTC" }).format(moment);
+  return `${new Intl.DateTimeFormat(LOCALE, options).format(moment)} (${weekday})`;
 }
 
 export function colourOf(number) {
