@@ -95,8 +95,8 @@ def test_version_docs_and_page(client: TestClient) -> None:
     assert "/api/predict" in client.get("/openapi.json").json()["paths"]
     page = client.get("/")
     assert page.status_code == 200
-    assert "1 in 8,145,060" in page.text
-    assert "fetch(" in client.get("/app.js").text
+    assert "8,145,060분의 1" in page.text
+    assert "1 in 8,145,060" in client.get("/", params={"lang": "en"}).text
 
 
 def test_no_traceback_leaks_from_an_unexpected_error(settings: Settings, loaded: Database) -> None:
