@@ -151,7 +151,7 @@ def test_a_ticket_typed_on_the_grid_shows_its_rank_and_prize(
     expect(page.locator("#check-result .result-total")).to_have_text("총 당첨금 58,932,497원")
 
 
-def test_a_ticket_for_a_coming_draw_says_it_is_not_drawn_yet(
+def test_qr_text_for_a_coming_draw_is_pending_and_other_text_is_refused(
     pages: PageFactory, server: Server
 ) -> None:
     page = pages.open(server)
@@ -160,6 +160,12 @@ def test_a_ticket_for_a_coming_draw_says_it_is_not_drawn_yet(
     page.locator("#check-qr-form button[type=submit]").click()
     expect(page.locator("#check-result .result-head")).to_have_text(
         "제9000회는 아직 추첨 전입니다. 추첨이 끝난 뒤 다시 확인하세요."
+    )
+    pages.allow_refusal("/api/tickets/check")
+    page.locator("#qr-text").fill("https://example.com/menu")
+    page.locator("#check-qr-form button[type=submit]").click()
+    expect(page.locator("#check-result .error-box")).to_contain_text(
+        "로또 6/45 용지의 QR 코드 내용으로 읽을 수 없습니다."
     )
 
 

@@ -34,7 +34,7 @@ export function initCheck(latestDraw) {
       show(errorBox(t("check.qr_empty")));
       return;
     }
-    submit(api("POST", "/api/tickets/check", { qr }));
+    submit(api("POST", "/api/tickets/check", { qr }), t("check.checking"), qrMessage);
   });
   $("photo-input").addEventListener("change", () => {
     const file = $("photo-input").files[0];
@@ -138,15 +138,20 @@ function show(...children) {
   fill($("check-result"), ...children);
 }
 
-async function submit(pending, waiting = t("check.checking")) {
+async function submit(pending, waiting = t("check.checking"), explain = scanMessage) {
   show(h("p", { class: "fine", role: "status" }, waiting));
   try {
     const result = await pending;
     const draw = result.status === "graded" ? await api("GET", `/api/draws/${result.draw_no}`) : null;
     show(resultView(result, draw));
   } catch (error) {
-    show(errorBox(scanMessage(error)));
+    show(errorBox(explain(error)));
   }
+}
+
+/** A QR text the server could not read: in Korean a plain line, the server's reason beside it. */
+function qrMessage(error) {
+  return LANG === "ko" && error.status === 422 ? `${t("check.qr_invalid")} (${error.message})` : error.message;
 }
 
 /** Photo problems in the page's language; the server's own words in English (more specific). */
@@ -210,7 +215,7 @@ function initCamera() {
         const codes = await detector.detect(video).catch(() => []);
         if (codes.length) {
           stop();
-          submit(api("POST", "/api/tickets/check", { qr: codes[0].rawValue }));
+          submit(api("POST", "/api/tickets/check", { qr: codes[0].rawValue }), t("check.checking"), qrMessage);
         } else requestAnimationFrame(scan);
       };
       scan();
