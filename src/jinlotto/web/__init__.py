@@ -1,1 +1,3 @@
-"""The static page served at ``/`` (plain HTML and a small script, no build step)."""
+"""The page at ``/``: a Jinja2 shell (``templates/``), its text in Korean and English
+(``messages/``) and the small ES modules, stylesheet and icons it loads (``static/``); no build
+step."""
