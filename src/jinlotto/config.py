@@ -92,7 +92,16 @@ class Settings(BaseSettings):
     # Web service
     admin_token: SecretStr | None = None
     cookie_secure: bool = False
-    slack_webhook_url: SecretStr | None = None
+    slack_webhook_url: SecretStr | None = Field(
+        default=None,
+        description="Slack incoming-webhook URL for alerts, the weekly summary and feedback",
+    )
+    slack_language: Literal["ko", "en"] = Field(
+        default="ko", description="Language of Slack messages: ko (Korean) or en (English)"
+    )
+    slack_timeout_seconds: float = Field(
+        default=3.0, gt=0, le=30, description="Timeout of one Slack webhook request"
+    )
     feedback_per_hour: int = Field(default=5, ge=1)
     recommendation_cache_size: int = Field(default=4096, ge=0)
     state_refresh_seconds: float = Field(
@@ -100,6 +109,19 @@ class Settings(BaseSettings):
         ge=0,
         description="How old a process's view of the draw count and active model may be: a new "
         "draw or model is seen by every process within this time (0 = ask on every request)",
+    )
+
+    # Operations
+    scheduler_enabled: bool = Field(
+        default=False,
+        description="Run the weekly job inside the service (Saturday 21:10 KST, retried until "
+        "the new draw is published, given up at Sunday noon)",
+    )
+    recommendation_retention_days: int = Field(
+        default=400,
+        ge=1,
+        description="The weekly job deletes stored recommendations older than this many days "
+        "(after grading them; the accuracy record keeps their counts)",
     )
 
     @field_validator("database_url")

@@ -94,6 +94,12 @@ class RateLimitedError(JinlottoError):
     http_status = 429
 
 
+class LimitExceededError(JinlottoError):
+    """A visitor already holds as many of something as allowed (for example, saved tickets)."""
+
+    http_status = 409
+
+
 class AuthenticationError(JinlottoError):
     """A protected endpoint was called without the right credentials."""
 

@@ -25,6 +25,10 @@ Knobs (plain attributes, change them at any time):
 - ``fault_draws`` — a set of draw numbers the fault applies to; empty means every request.
 - ``fault_times`` — how many faulty replies to give before answering normally (``None``:
   always); ``fault="server_error", fault_times=2`` is "500 twice, then success".
+- ``publish_later(draw_no, not_yet=k)`` — answer "not held yet" to the next ``k`` requests for
+  ``draw_no``, then publish it (``latest`` becomes ``draw_no``): a draw published late.
+- ``hold()`` / ``release()`` — make every request wait until released (or the server stops);
+  ``wait_for_requests(count, timeout)`` blocks until that many arrived.
 - ``override(draw_no, **fields)`` — replace fields of one draw's official object, e.g.
   ``override(5, tm1WnNo=2)`` (a conflicting report) or ``override(5, tm2WnNo=46)`` (invalid),
   ``override(1200, winType1=0, winType2=0, winType3=0)`` (split not published yet).
@@ -113,7 +117,11 @@ class OfficialServer:
         self._in_flight = 0
         self._overrides: dict[int, dict[str, Any]] = {}
         self._extra_rows: dict[int, list[dict[str, Any]]] = {}
+        self._not_yet: dict[int, int] = {}
         self._lock = threading.Lock()
+        self._arrived = threading.Condition()
+        self._open = threading.Event()
+        self._open.set()
         self._http = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
         self._http.daemon_threads = True
         self._thread = threading.Thread(target=self._http.serve_forever, daemon=True)
@@ -134,6 +142,36 @@ class OfficialServer:
     @property
     def mirror_url(self) -> str:
         return self.base_url + MIRROR_PATH
+
+    def publish_later(self, draw_no: int, *, not_yet: int) -> None:
+        """Answer "not held yet" to the next ``not_yet`` asks for ``draw_no``, then publish it."""
+        with self._lock:
+            self._not_yet[draw_no] = not_yet
+
+    def hold(self) -> None:
+        """Make requests wait until :meth:`release` (or the server stops)."""
+        self._open.clear()
+
+    def release(self) -> None:
+        """Let waiting and later requests through."""
+        self._open.set()
+
+    def wait_for_requests(self, count: int, timeout: float = 30.0) -> bool:
+        """Whether at least ``count`` requests arrived within ``timeout`` seconds."""
+        with self._arrived:
+            return self._arrived.wait_for(lambda: len(self.requests) >= count, timeout)
+
+    def held(self, draw_no: int) -> bool:
+        """Whether ``draw_no`` counts as held for this request (counting down late ones)."""
+        with self._lock:
+            remaining = self._not_yet.get(draw_no)
+            if remaining is not None:
+                if remaining > 0:
+                    self._not_yet[draw_no] = remaining - 1
+                    return False
+                del self._not_yet[draw_no]
+                self.latest = max(self.latest, draw_no)
+            return 1 <= draw_no <= self.latest and draw_no in self.raw
 
     def override(self, draw_no: int, **fields: Any) -> None:
         """Serve these official fields for ``draw_no`` instead of the real ones."""
@@ -163,6 +201,7 @@ class OfficialServer:
         return self
 
     def stop(self) -> None:
+        self._open.set()
         self._http.shutdown()
         self._http.server_close()
         self._thread.join(timeout=5)
@@ -202,13 +241,13 @@ class OfficialServer:
 
     def official_reply(self, draw_no: int) -> dict[str, Any]:
         entries = []
-        if 1 <= draw_no <= self.latest and draw_no in self.raw:
+        if self.held(draw_no):
             row = {**official_item(self.raw[draw_no]), **self._overrides.get(draw_no, {})}
             entries = [row] + [{**row, **extra} for extra in self._extra_rows.get(draw_no, [])]
         return {"resultCode": None, "resultMessage": None, "data": {"list": entries}}
 
     def legacy_reply(self, draw_no: int) -> dict[str, Any]:
-        if not (1 <= draw_no <= self.latest and draw_no in self.raw):
+        if not self.held(draw_no):
             return {"returnValue": "fail"}
         return {**legacy_item(self.raw[draw_no]), **self._overrides.get(draw_no, {})}
 
@@ -229,8 +268,11 @@ def _handler_for(server: OfficialServer) -> type[BaseHTTPRequestHandler]:
                 server.leave()
 
         def _answer(self) -> None:
-            server.requests.append(self.path)
+            with server._arrived:
+                server.requests.append(self.path)
+                server._arrived.notify_all()
             server.headers = dict(self.headers.items())
+            server._open.wait(60)
             parts = urlsplit(self.path)
             query = {key: values[0] for key, values in parse_qs(parts.query).items()}
             draw_text = query.get("srchLtEpsd") or query.get("drwNo")

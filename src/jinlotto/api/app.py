@@ -1,6 +1,8 @@
 """The FastAPI application: ``create_app(settings)`` and the lifespan that owns its resources."""
 
 import logging
+import os
+import socket
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
@@ -10,7 +12,12 @@ from starlette.concurrency import run_in_threadpool
 
 from jinlotto import __version__
 from jinlotto.api.errors import install_error_handlers
-from jinlotto.api.metrics import MetricsMiddleware, ServiceStateCollector
+from jinlotto.api.metrics import (
+    SLACK_FAILURES,
+    MetricsMiddleware,
+    ServiceStateCollector,
+    StateSnapshot,
+)
 from jinlotto.api.probe import HealthProbe
 from jinlotto.api.routes import routers
 from jinlotto.api.security import SecurityHeadersMiddleware
@@ -18,12 +25,15 @@ from jinlotto.api.state import ServiceState
 from jinlotto.config import Settings
 from jinlotto.db.database import Database
 from jinlotto.db.repositories import draws as draw_repo
+from jinlotto.db.repositories import weekly_runs as run_repo
 from jinlotto.domain.schedule import DRAW_TIME, KST
-from jinlotto.services import notify
 from jinlotto.services.draws import NO_DATA_MESSAGE
 from jinlotto.services.models import active_model_name
+from jinlotto.services.notify import Notifier
 from jinlotto.services.recommend import RecommendationCache
 from jinlotto.services.recommender import Recommender
+from jinlotto.services.scheduler import WeeklyScheduler
+from jinlotto.services.weekly import WeeklyRunner
 
 logger = logging.getLogger(__name__)
 
@@ -38,7 +48,7 @@ def create_app(settings: Settings) -> FastAPI:
         try:
             yield
         finally:
-            state.database.close()
+            await run_in_threadpool(_stop, state)
 
     app = FastAPI(
         title="JinLotto",
@@ -59,12 +69,12 @@ def create_app(settings: Settings) -> FastAPI:
 
 def _start(settings: Settings) -> ServiceState:
     database = Database.open(settings)
-    recommender = Recommender(
-        settings,
-        database,
-        alert=lambda text: notify.send_slack(settings, text),
-        train_when_missing=True,
-    )
+    notifier = Notifier(settings, on_failure=lambda reason: SLACK_FAILURES.labels(reason).inc())
+
+    def model_fallback(model: str, problem: str) -> None:
+        notifier.notify("model_fallback", model=model, problem=problem)
+
+    recommender = Recommender(settings, database, alert=model_fallback, train_when_missing=True)
     state = ServiceState(
         settings=settings,
         database=database,
@@ -76,6 +86,7 @@ def _start(settings: Settings) -> ServiceState:
             deadline_seconds=settings.health_timeout_seconds,
             refresh_seconds=settings.state_refresh_seconds,
         ),
+        notifier=notifier,
     )
     with database.sessions() as session:
         count, _, latest, _ = draw_repo.summary(session)
@@ -85,12 +96,42 @@ def _start(settings: Settings) -> ServiceState:
         logger.warning(NO_DATA_MESSAGE)
     if settings.warmup_on_startup:
         recommender.warm_up()
+    if settings.scheduler_enabled:
+        state.scheduler = WeeklyScheduler(WeeklyRunner(database, settings, notifier))
+        state.scheduler.start()
+    notifier.notify(
+        "server_started",
+        version=__version__,
+        host=socket.gethostname(),
+        pid=os.getpid(),
+        draws=count,
+    )
     return state
 
 
-def _metrics_state(database: Database) -> tuple[str | None, datetime | None]:
+def _stop(state: ServiceState) -> None:
+    if state.scheduler is not None:
+        state.scheduler.shutdown()
+    state.notifier.notify("server_stopped", host=socket.gethostname(), pid=os.getpid())
+    state.notifier.close(timeout=state.settings.slack_timeout_seconds)
+    state.database.close()
+
+
+def _metrics_state(database: Database) -> StateSnapshot:
     with database.sessions() as session:
         record = draw_repo.latest(session)
         model = active_model_name(session)
+        last_run = run_repo.latest(session)
+        last_success = run_repo.latest(session, outcome="done")
     drawn_at = datetime.combine(record.draw_date, DRAW_TIME, tzinfo=KST) if record else None
-    return model, drawn_at.astimezone(UTC) if drawn_at else None
+    details = last_success.details if last_success is not None else {}
+    return StateSnapshot(
+        model_version=model,
+        latest_draw_at=drawn_at.astimezone(UTC) if drawn_at else None,
+        weekly_outcome=last_run.outcome if last_run is not None else None,
+        weekly_success_at=last_success.finished_at if last_success is not None else None,
+        weekly_graded={
+            "recommendation": int(details.get("graded_recommended_games", 0)),
+            "ticket": int(details.get("graded_ticket_games", 0)),
+        },
+    )

@@ -1,6 +1,8 @@
 """Every error leaves the API as ``{"error": message, "detail": ...}`` with a fitting status."""
 
 import logging
+import traceback
+from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -62,7 +64,26 @@ async def _database_error(_: Request, error: Exception) -> JSONResponse:
 
 async def _unexpected_error(request: Request, error: Exception) -> JSONResponse:
     logger.error("unexpected error on %s %s", request.method, request.url.path, exc_info=error)
+    _alert(request, error)
     return error_response(500, "internal error")
+
+
+def _alert(request: Request, error: Exception) -> None:
+    """Tell Slack, at most once per cause (the exception type and where it was raised)."""
+    state = getattr(request.app.state, "service", None)
+    if state is None:
+        return
+    frames = traceback.extract_tb(error.__traceback__)
+    where = f"{Path(frames[-1].filename).name}:{frames[-1].lineno}" if frames else "?"
+    route = getattr(request.scope.get("route"), "path", request.url.path)
+    state.notifier.notify_once_per_cause(
+        f"{type(error).__name__}@{where}",
+        "unhandled_error",
+        method=request.method,
+        path=route,
+        error=f"{type(error).__name__}: {str(error)[:200]}",
+        where=where,
+    )
 
 
 def install_error_handlers(app: FastAPI) -> None:

@@ -1,5 +1,6 @@
 """Prometheus metrics: request counts and latency by route template, recommendations served,
-and service state (active model, age of the newest draw, memory in use) read at scrape time.
+Slack messages dropped, and service state read at scrape time (active model, age of the newest
+draw, memory in use, the weekly job's last outcome, success time and graded games).
 
 With several gunicorn workers, ``PROMETHEUS_MULTIPROC_DIR`` switches prometheus-client to its
 multiprocess mode (``gunicorn.conf.py`` sets it) and a scrape sums every worker's files.
@@ -8,6 +9,7 @@ multiprocess mode (``gunicorn.conf.py`` sets it) and a scrape sums every worker'
 import os
 import time
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from prometheus_client import (
@@ -39,29 +41,71 @@ RECOMMENDATIONS = Counter(
     "Recommendations served, by strategy and whether they were generated or read back",
     ["strategy", "source"],
 )
+SLACK_FAILURES = Counter(
+    "jinlotto_slack_failures_total",
+    "Slack messages dropped, by reason (queue_full, send_failed)",
+    ["reason"],
+)
 METRICS_CONTENT_TYPE = CONTENT_TYPE_LATEST
+
+
+@dataclass(frozen=True, slots=True)
+class StateSnapshot:
+    """What the database says at scrape time."""
+
+    model_version: str | None
+    latest_draw_at: datetime | None
+    weekly_outcome: str | None = None  # how the newest weekly job attempt ended
+    weekly_success_at: datetime | None = None
+    weekly_graded: dict[str, int] = field(default_factory=dict)  # games by kind, last success
 
 
 class ServiceStateCollector(Collector):
     """Gauges computed when scraped, so every worker reports the same shared database state."""
 
-    def __init__(self, read_state: Callable[[], tuple[str | None, datetime | None]]) -> None:
+    def __init__(self, read_state: Callable[[], StateSnapshot]) -> None:
         self._read_state = read_state
 
     def collect(self) -> Iterable[GaugeMetricFamily]:
-        model_version, latest_draw_at = self._read_state()
+        state = self._read_state()
         model = GaugeMetricFamily(
             "jinlotto_active_model", "The active model version (1 on its label)", labels=["version"]
         )
-        model.add_metric([model_version or "none"], 1)
+        model.add_metric([state.model_version or "none"], 1)
         yield model
-        if latest_draw_at is not None:
-            age = (datetime.now(UTC) - latest_draw_at).total_seconds()
+        if state.latest_draw_at is not None:
+            age = (datetime.now(UTC) - state.latest_draw_at).total_seconds()
             yield GaugeMetricFamily(
                 "jinlotto_latest_draw_age_seconds",
                 "Seconds since the newest stored draw",
                 value=age,
             )
+        yield from _weekly_gauges(state)
+
+
+def _weekly_gauges(state: StateSnapshot) -> Iterable[GaugeMetricFamily]:
+    if state.weekly_outcome is not None:
+        outcome = GaugeMetricFamily(
+            "jinlotto_weekly_last_outcome",
+            "How the newest weekly job attempt ended (1 on its label)",
+            labels=["outcome"],
+        )
+        outcome.add_metric([state.weekly_outcome], 1)
+        yield outcome
+    if state.weekly_success_at is not None:
+        yield GaugeMetricFamily(
+            "jinlotto_weekly_last_success_timestamp_seconds",
+            "Unix time when the weekly job last completed",
+            value=state.weekly_success_at.timestamp(),
+        )
+        graded = GaugeMetricFamily(
+            "jinlotto_weekly_graded_games",
+            "Games graded by the last completed weekly job, by kind",
+            labels=["kind"],
+        )
+        for kind, games in sorted(state.weekly_graded.items()):
+            graded.add_metric([kind], games)
+        yield graded
 
 
 def render(state: ServiceStateCollector) -> bytes:

@@ -1,7 +1,7 @@
 """Request and response bodies of the API."""
 
 from dataclasses import asdict
-from datetime import date
+from datetime import date, datetime
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, model_validator
@@ -83,12 +83,11 @@ class TicketCheckRequest(Strict):
         return self
 
 
-class GameResultRead(BaseModel):
+class GradedGameRead(BaseModel):
     numbers: list[int]
-    kind: str
     matched: int | None
     bonus_matched: bool | None
-    rank: int | None
+    rank: int | None = Field(description="1-5, 0 for no prize; null until the draw is known")
     prize: int | None = Field(description="KRW paid to this game; null when never published")
     prize_source: Literal["published", "rule"] | None = Field(
         default=None,
@@ -96,10 +95,85 @@ class GameResultRead(BaseModel):
     )
 
 
+class GameResultRead(GradedGameRead):
+    kind: str = Field(description="manual, auto or unknown (typed games)")
+
+
+TicketStatus = Literal["graded", "pending", "missing"]
+
+
 class TicketCheckResponse(BaseModel):
-    status: Literal["graded", "pending", "missing"]
+    status: TicketStatus
     draw_no: int
     games: list[GameResultRead]
+
+
+class SavedTicketRead(BaseModel):
+    id: int
+    draw_no: int
+    source: Literal["typed", "qr"]
+    created_at: datetime
+    status: TicketStatus
+    games: list[GameResultRead]
+
+
+class SavedTicketPage(BaseModel):
+    items: list[SavedTicketRead]
+    limit: int
+    offset: int
+
+
+class PastRecommendationRead(BaseModel):
+    generated_for: date = Field(description="The KST day the visitor received these games")
+    draw_no: int
+    strategy: str
+    model_version: str | None
+    status: TicketStatus
+    games: list[GradedGameRead]
+
+
+class HistoryResponse(BaseModel):
+    recommendations: list[PastRecommendationRead]
+    tickets: list[SavedTicketRead]
+
+
+class RankCountRead(BaseModel):
+    rank: int
+    observed: int
+    expected: float = Field(description="Games times the chance of this rank for any game")
+
+
+class CumulativeRead(BaseModel):
+    games: int
+    mean_matches: float | None
+    low: float | None
+    high: float | None
+
+
+class DrawAccuracyRead(BaseModel):
+    draw_no: int
+    games: int
+    mean_matches: float
+    ranks: list[int] = Field(description="Games that won ranks 1-5 at this draw")
+    cumulative: CumulativeRead = Field(description="Every draw up to and including this one")
+
+
+class AccuracyGroupRead(BaseModel):
+    strategy: str
+    model_version: str | None
+    draws: int
+    games: int
+    mean_matches: float | None
+    low: float | None = Field(description="95 % interval over draws; null with one draw")
+    high: float | None
+    ranks: list[RankCountRead]
+    per_draw: list[DrawAccuracyRead]
+
+
+class AccuracyResponse(BaseModel):
+    expected_mean_matches: float
+    groups: list[AccuracyGroupRead]
+    note: str
 
 
 class TierRead(BaseModel):
@@ -143,7 +217,7 @@ class FeedbackRequest(Strict):
 
 class FeedbackResponse(BaseModel):
     id: int
-    sent_to_slack: bool
+    sent_to_slack: bool = Field(description="Queued for Slack (sent in the background)")
 
 
 class HealthResponse(BaseModel):

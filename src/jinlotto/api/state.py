@@ -7,13 +7,16 @@ from jinlotto.api.probe import HealthProbe
 from jinlotto.config import Settings
 from jinlotto.db.database import Database
 from jinlotto.services.analysis import AnalysisCache
+from jinlotto.services.notify import Notifier
 from jinlotto.services.recommend import RecommendationCache
 from jinlotto.services.recommender import Recommender
+from jinlotto.services.scheduler import WeeklyScheduler
 
 
 @dataclass
 class ServiceState:
-    """Settings, database, recommender and caches of one process."""
+    """Settings, database, recommender, caches, Slack notifier and weekly scheduler of one
+    process."""
 
     settings: Settings
     database: Database
@@ -21,4 +24,6 @@ class ServiceState:
     metrics_state: ServiceStateCollector
     recommendations: RecommendationCache
     health: HealthProbe
+    notifier: Notifier
+    scheduler: WeeklyScheduler | None = None
     analysis: AnalysisCache = field(default_factory=AnalysisCache)

@@ -49,12 +49,24 @@ class ChiSquare:
 
 def clustered_mean(per_draw: FloatArray) -> MeanInterval:
     """Mean of per-draw values with a t-interval over draws (draws are the independent unit)."""
-    count = per_draw.shape[0]
-    mean = float(per_draw.mean()) if count else float("nan")
-    if count < 2:
+    return clustered_ratio_mean(per_draw, np.ones_like(per_draw))
+
+
+def clustered_ratio_mean(totals: FloatArray, counts: FloatArray) -> MeanInterval:
+    """Mean per game of per-draw ``totals`` over ``counts`` games, with a t-interval over draws.
+
+    For draws that had different numbers of games (live recommendations): the ratio estimator
+    with its cluster-robust (linearised) standard error, draws as clusters. With equal counts it
+    is exactly the t-interval of the per-draw means.
+    """
+    draws = counts.shape[0]
+    games = float(counts.sum())
+    mean = float(totals.sum()) / games if games else float("nan")
+    if draws < 2:
         return MeanInterval(mean, float("nan"), float("nan"), float("nan"))
-    error = float(per_draw.std(ddof=1) / np.sqrt(count))
-    half = float(stats.t.ppf(0.975, count - 1)) * error
+    residuals = totals - mean * counts
+    error = float(np.sqrt(draws / (draws - 1) * float((residuals**2).sum()))) / games
+    half = float(stats.t.ppf(0.975, draws - 1)) * error
     return MeanInterval(mean, mean - half, mean + half, error)
 
 

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
-HEAD_REVISION = "0004_backtest"
+HEAD_REVISION = "0005_weekly"
 
 
 def alembic_config(engine: Engine) -> "Config":

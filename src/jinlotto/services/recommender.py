@@ -196,7 +196,7 @@ class Recommender:
         settings: Settings,
         database: Database,
         *,
-        alert: Callable[[str], object] = lambda _text: None,
+        alert: Callable[[str, str], object] = lambda _model, _problem: None,
         train_when_missing: bool = False,
     ) -> None:
         self.settings = settings
@@ -288,7 +288,7 @@ class Recommender:
         except ModelError as error:
             self._unusable.add(active)
             logger.error("model %s unusable, answering statistical: %s", active, error.message)
-            self._alert(f"JinLotto: model {active} unusable ({error.message}); serving statistical")
+            self._alert(active, error.message)
             if not self._train_when_missing:
                 raise
             return None

@@ -3,12 +3,14 @@
 from fastapi import APIRouter
 
 from jinlotto.api.routes import (
+    accuracy,
     analysis,
     data,
     draws,
     evidence,
     feedback,
     health,
+    me,
     predict,
     tickets,
     web,
@@ -22,6 +24,8 @@ routers: list[APIRouter] = [
     data.router,
     analysis.router,
     evidence.router,
+    accuracy.router,
+    me.router,
     feedback.router,
     web.router,
 ]

@@ -1,29 +1,36 @@
-"""Checking a ticket, typed in or read from its QR code."""
+"""Checking a ticket, typed in, read from its QR code or from a photo, and the tickets a
+visitor saved."""
 
 from datetime import UTC, datetime
 from typing import Annotated
 
-from fastapi import APIRouter, File, Request, UploadFile
+from fastapi import APIRouter, File, Path, Query, Request, Response, UploadFile
 from starlette.concurrency import run_in_threadpool
 
-from jinlotto.api.deps import SessionDep
-from jinlotto.api.schemas import TicketCheckRequest, TicketCheckResponse
+from jinlotto.api.deps import DatabaseDep, SessionDep, VisitorDep
+from jinlotto.api.schemas import (
+    SavedTicketPage,
+    SavedTicketRead,
+    TicketCheckRequest,
+    TicketCheckResponse,
+)
 from jinlotto.domain.games import validate_game
 from jinlotto.errors import ImageTooLargeError, InvalidTicketError
 from jinlotto.ingest.qr import Ticket, TicketGame, parse_qr
 from jinlotto.ingest.qr_image import MAX_IMAGE_BYTES, read_qr_text
+from jinlotto.services import visitors
 from jinlotto.services.tickets import check_ticket
 
 _MULTIPART_OVERHEAD = 64 * 1024  # boundaries and part headers around the image
 
 router = APIRouter(prefix="/api/tickets", tags=["tickets"])
+TicketId = Annotated[int, Path(ge=1, le=2_147_483_647)]
 
 
 @router.post("/check")
 def check(body: TicketCheckRequest, session: SessionDep) -> TicketCheckResponse:
     """Grade up to five games against a draw (or say it is pending or unknown)."""
-    ticket = parse_qr(body.qr) if body.qr is not None else _typed_ticket(body)
-    result = check_ticket(session, ticket, now=datetime.now(UTC))
+    result = check_ticket(session, _ticket(body), now=datetime.now(UTC))
     return TicketCheckResponse.model_validate(result.to_dict())
 
 
@@ -53,7 +60,50 @@ async def scan(
     return TicketCheckResponse.model_validate(result.to_dict())
 
 
-def _typed_ticket(body: TicketCheckRequest) -> Ticket:
+@router.post("/saved", status_code=201)
+def save(body: TicketCheckRequest, database: DatabaseDep, visitor: VisitorDep) -> SavedTicketRead:
+    """Save a ticket you bought (typed games or its QR text); it is graded after its draw."""
+    ticket = _ticket(body)
+    with database.transaction() as session:
+        saved = visitors.save_ticket(
+            session,
+            visitor_key=visitor.key,
+            ticket=ticket,
+            source="qr" if body.qr is not None else "typed",
+            now=datetime.now(UTC),
+        )
+    return SavedTicketRead.model_validate(saved.to_dict())
+
+
+@router.get("/saved")
+def list_saved(
+    session: SessionDep,
+    visitor: VisitorDep,
+    limit: Annotated[int, Query(ge=1, le=100)] = 50,
+    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
+) -> SavedTicketPage:
+    """Your saved tickets, newest first, each with how it did."""
+    items = visitors.list_tickets(
+        session, visitor_key=visitor.key, limit=limit, offset=offset, now=datetime.now(UTC)
+    )
+    return SavedTicketPage(
+        items=[SavedTicketRead.model_validate(item.to_dict()) for item in items],
+        limit=limit,
+        offset=offset,
+    )
+
+
+@router.delete("/saved/{ticket_id}", status_code=204)
+def delete_saved(ticket_id: TicketId, database: DatabaseDep, visitor: VisitorDep) -> Response:
+    """Delete one of your saved tickets."""
+    with database.transaction() as session:
+        visitors.delete_ticket(session, visitor_key=visitor.key, ticket_id=ticket_id)
+    return Response(status_code=204)
+
+
+def _ticket(body: TicketCheckRequest) -> Ticket:
+    if body.qr is not None:
+        return parse_qr(body.qr)
     assert body.draw_no is not None and body.games is not None  # checked by the schema
     games = tuple(
         TicketGame(numbers=validate_game(game, f"game {index}"), kind="unknown")

@@ -3,13 +3,17 @@
 from jinlotto.db.models.backtest import BacktestReportRecord
 from jinlotto.db.models.draws import DrawRecord
 from jinlotto.db.models.ml import ModelActivationRecord
+from jinlotto.db.models.operations import AccuracyRecord, SavedTicketRecord, WeeklyRunRecord
 from jinlotto.db.models.service import FeedbackRecord, JobLockRecord, RecommendationRecord
 
 __all__ = [
+    "AccuracyRecord",
     "BacktestReportRecord",
     "DrawRecord",
     "FeedbackRecord",
     "JobLockRecord",
     "ModelActivationRecord",
     "RecommendationRecord",
+    "SavedTicketRecord",
+    "WeeklyRunRecord",
 ]

@@ -10,10 +10,17 @@ from jinlotto.db.base import Base
 
 
 class RecommendationRecord(Base):
-    """The games one visitor received on one KST day for one set of options (never changed)."""
+    """The games one visitor received on one KST day for one set of options.
+
+    The games never change; ``results`` (one entry per game) and ``graded_at`` are filled once
+    by the weekly job after the draw the games are for.
+    """
 
     __tablename__ = "recommendations"
-    __table_args__ = (UniqueConstraint("visitor_key", "kst_date", "options_key"),)
+    __table_args__ = (
+        UniqueConstraint("visitor_key", "kst_date", "options_key"),
+        Index("ix_recommendations_draw_no", "draw_no"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     visitor_key: Mapped[str] = mapped_column(String(64))
@@ -25,6 +32,8 @@ class RecommendationRecord(Base):
     games: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
     relaxed: Mapped[list[str]] = mapped_column(JSON)
     created_at: Mapped[datetime]
+    results: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
+    graded_at: Mapped[datetime | None]
 
 
 class FeedbackRecord(Base):

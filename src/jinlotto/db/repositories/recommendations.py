@@ -1,9 +1,10 @@
-"""Reading and writing stored daily recommendations."""
+"""Reading and writing stored daily recommendations, and their grades."""
 
-from datetime import date
+from collections.abc import Iterator, Sequence
+from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, delete, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -41,3 +42,67 @@ def insert_if_absent(connection: Connection, values: dict[str, Any]) -> bool:
     """
     inserted = connection.execute(_INSERTS[connection.dialect.name], values)
     return inserted.scalar_one_or_none() is not None
+
+
+def ungraded_draw_nos(session: Session, *, up_to: int) -> list[int]:
+    """Draw numbers up to ``up_to`` that still have ungraded recommendations, ascending."""
+    query = (
+        select(RecommendationRecord.draw_no)
+        .where(RecommendationRecord.graded_at.is_(None), RecommendationRecord.draw_no <= up_to)
+        .distinct()
+        .order_by(RecommendationRecord.draw_no)
+    )
+    return list(session.scalars(query))
+
+
+def ungraded_batch(
+    session: Session, *, draw_no: int, created_before: datetime, after_id: int, limit: int
+) -> Sequence[RecommendationRecord]:
+    """Up to ``limit`` ungraded recommendations for ``draw_no`` created before a moment, by id."""
+    query = (
+        select(RecommendationRecord)
+        .where(
+            RecommendationRecord.draw_no == draw_no,
+            RecommendationRecord.graded_at.is_(None),
+            RecommendationRecord.created_at < created_before,
+            RecommendationRecord.id > after_id,
+        )
+        .order_by(RecommendationRecord.id)
+        .limit(limit)
+    )
+    return session.scalars(query).all()
+
+
+def graded_for_draw(session: Session, draw_no: int) -> Iterator[tuple[str, str | None, Any]]:
+    """(strategy, model version, results) of every graded recommendation for ``draw_no``."""
+    query = select(
+        RecommendationRecord.strategy,
+        RecommendationRecord.model_version,
+        RecommendationRecord.results,
+    ).where(RecommendationRecord.draw_no == draw_no, RecommendationRecord.graded_at.is_not(None))
+    for row in session.execute(query.execution_options(yield_per=1000)):
+        yield row.strategy, row.model_version, row.results
+
+
+def for_visitor(
+    session: Session, visitor_key: str, *, limit: int, offset: int
+) -> Sequence[RecommendationRecord]:
+    """A visitor's stored recommendations, newest day first."""
+    query = (
+        select(RecommendationRecord)
+        .where(RecommendationRecord.visitor_key == visitor_key)
+        .order_by(RecommendationRecord.kst_date.desc(), RecommendationRecord.id.desc())
+        .limit(limit)
+        .offset(offset)
+    )
+    return session.scalars(query).all()
+
+
+def delete_created_before(session: Session, cutoff: datetime) -> int:
+    """Delete every recommendation stored before ``cutoff``; how many were deleted."""
+    deleted = session.execute(
+        delete(RecommendationRecord)
+        .where(RecommendationRecord.created_at < cutoff)
+        .returning(RecommendationRecord.id)
+    )
+    return len(deleted.all())
