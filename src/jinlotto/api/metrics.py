@@ -43,7 +43,7 @@ RECOMMENDATIONS = Counter(
 )
 SLACK_FAILURES = Counter(
     "jinlotto_slack_failures_total",
-    "Slack messages dropped, by reason (queue_full, send_failed)",
+    "Slack messages dropped, by reason (queue_full, send_failed, shutdown)",
     ["reason"],
 )
 METRICS_CONTENT_TYPE = CONTENT_TYPE_LATEST

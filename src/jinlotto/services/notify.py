@@ -79,7 +79,8 @@ class Notifier:
     """Queues Slack messages and posts them from one background thread.
 
     ``clock`` (monotonic seconds) times the de-duplication of unhandled errors; ``on_failure``
-    is called with ``"queue_full"`` or ``"send_failed"`` for every dropped message.
+    is called with ``"queue_full"``, ``"send_failed"`` or ``"shutdown"`` for every dropped
+    message.
     """
 
     def __init__(
@@ -100,6 +101,7 @@ class Notifier:
         self._on_failure = on_failure
         self._last_sent: dict[str, float] = {}
         self._lock = threading.Lock()
+        self._closing = threading.Event()
         self._thread: threading.Thread | None = None
         if self._url:
             self._thread = threading.Thread(target=self._run, name="slack-notifier", daemon=True)
@@ -137,10 +139,13 @@ class Notifier:
         try:
             self._queue.put_nowait((kind, text))
         except queue.Full:
-            logger.warning("Slack %s message dropped: the queue is full", kind)
-            self._on_failure("queue_full")
+            self._drop(kind, "the queue is full", reason="queue_full")
             return False
         return True
+
+    def _drop(self, kind: str, why: str, *, reason: str) -> None:
+        logger.warning("Slack %s message dropped: %s", kind, why)
+        self._on_failure(reason)
 
     def flush(self, timeout: float) -> bool:
         """Wait until every queued message was posted or dropped; ``False`` on timeout."""
@@ -154,26 +159,27 @@ class Notifier:
         return True
 
     def close(self, timeout: float) -> None:
-        """Post what is queued (waiting at most ``timeout`` seconds), then stop the thread."""
+        """Post what is queued (waiting at most ``timeout`` seconds), drop the rest, and stop
+        the thread (within about one Slack timeout more)."""
         if self._thread is None:
             return
         if not self.flush(timeout):
-            logger.warning("Slack messages still queued at shutdown were dropped")
+            self._closing.set()  # the thread drops what is left instead of posting it
         try:
-            self._queue.put_nowait(None)  # tells the thread to stop
+            self._queue.put(None, timeout=self._timeout + 1)  # tells the thread to stop
         except queue.Full:
             return  # the daemon thread ends with the process
-        self._thread.join(timeout=1.0)
+        self._thread.join(timeout=self._timeout + 1)
 
     def _run(self) -> None:
         with httpx.Client(timeout=self._timeout) as client:
             while (item := self._queue.get()) is not None:
                 kind, text = item
                 try:
-                    problem = _post(client, self._url, text)
-                    if problem is not None:
-                        logger.warning("Slack %s message dropped: %s", kind, problem)
-                        self._on_failure("send_failed")
+                    if self._closing.is_set():
+                        self._drop(kind, "shutting down", reason="shutdown")
+                    elif (problem := _post(client, self._url, text)) is not None:
+                        self._drop(kind, problem, reason="send_failed")
                 finally:
                     self._queue.task_done()
             self._queue.task_done()

@@ -66,7 +66,8 @@ def test_a_corrupt_model_file_falls_back_to_statistical_and_alerts(
     assert (response.json()["strategy"], response.json()["model_version"]) == ("statistical", None)
     assert any(result.model_name in record.getMessage() for record in caplog.records)
     # One alert per unusable model, not one per request.
-    assert len(slack.messages) == 1 and result.model_name in slack.messages[0]["text"]
+    alerts = [text for text in slack.texts() if result.model_name in text]
+    assert len(alerts) == 1 and "statistical" in alerts[0]
 
 
 def test_warmup_loads_the_active_model_before_the_first_request(
