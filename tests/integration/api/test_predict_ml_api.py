@@ -55,7 +55,9 @@ def test_a_corrupt_model_file_falls_back_to_statistical_and_alerts(
     Path(result.path).write_bytes(b"not a model")
     with (
         SlackServer() as slack,
-        make_client(enable_ml=True, slack_webhook_url=SecretStr(slack.url)) as client,
+        make_client(
+            enable_ml=True, slack_webhook_url=SecretStr(slack.url), slack_language="en"
+        ) as client,
         caplog.at_level(logging.ERROR),
     ):
         response = client.post("/api/predict", json={"strategy": "ml"})
@@ -67,7 +69,7 @@ def test_a_corrupt_model_file_falls_back_to_statistical_and_alerts(
     assert any(result.model_name in record.getMessage() for record in caplog.records)
     # One alert per unusable model, not one per request.
     alerts = [text for text in slack.texts() if result.model_name in text]
-    assert len(alerts) == 1 and "statistical" in alerts[0]
+    assert len(alerts) == 1 and "answering with the statistical strategy" in alerts[0]
 
 
 def test_warmup_loads_the_active_model_before_the_first_request(
