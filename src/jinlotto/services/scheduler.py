@@ -56,9 +56,8 @@ class WeeklyScheduler:
         scheduler.add_job(
             self._run, weekly_trigger(), id=JOB_ID, coalesce=True, misfire_grace_time=3600
         )
-        now = self._clock()
-        if in_retry_window(now):
-            scheduler.add_job(self._run, "date", run_date=now, id=f"{JOB_ID}-now")
+        if in_retry_window(self._clock()):
+            scheduler.add_job(self._run, id=f"{JOB_ID}-now")  # no trigger: runs once, at once
         scheduler.start()
         self._scheduler = scheduler
         logger.info("weekly job scheduled; next run %s", self.next_run_at())
