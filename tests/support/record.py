@@ -1,13 +1,14 @@
-"""Stored recommendations and the expected grade of a game, computed independently of the code
-under test (straight from a draw's mirror object)."""
+"""Stored recommendations, made-up later draws, and the expected grade of a game computed
+independently of the code under test (straight from a draw's mirror object)."""
 
+import random
 from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
 from jinlotto.db.database import Database
 from jinlotto.db.models import RecommendationRecord
-from jinlotto.domain.schedule import kst_date
+from jinlotto.domain.schedule import kst_date, scheduled_date
 
 # Games against draw 1200 (1 2 4 16 20 32 + 45) winning ranks 1, 2, 3, 4, 5 and nothing.
 GAMES_1200 = (
@@ -63,3 +64,29 @@ def store_recommendation(
         session.add(record)
         session.flush()
         return record.id
+
+
+def synthetic_raw(draw_no: int, seed: int = 0) -> dict[str, Any]:
+    """A made-up draw ``draw_no`` in the mirror format, dated by the weekly schedule.
+
+    For tests that run the real clock: the real draws end at 1200, but "the newest draw" of a
+    command run today is a later one.
+    """
+    rng = random.Random(seed * 100_003 + draw_no)
+    numbers = sorted(rng.sample(range(1, 46), 7))
+    bonus = numbers.pop(rng.randrange(7))
+    return {
+        "draw_no": draw_no,
+        "numbers": numbers,
+        "bonus_no": bonus,
+        "date": f"{scheduled_date(draw_no).isoformat()}T00:00:00Z",
+        "divisions": [
+            {"prize": 2_000_000_000, "winners": 10},
+            {"prize": 60_000_000, "winners": 60},
+            {"prize": 1_400_000, "winners": 3000},
+            {"prize": 50_000, "winners": 150_000},
+            {"prize": 5_000, "winners": 2_500_000},
+        ],
+        "total_sales_amount": 115_000_000_000,
+        "winners_combination": {"auto": 7, "manual": 3},
+    }

@@ -56,9 +56,9 @@ def weekly(
     else:
         _print(outcome, runner.retrain)
     if outcome.status == "given_up":
+        cause = f"the data source failed: {outcome.problem}" if outcome.problem else "not yet"
         raise JinlottoError(
-            f"draw {outcome.target_draw} is still not published ({outcome.problem or 'not yet'})"
-            "; gave up until next week"
+            f"draw {outcome.target_draw} is still not published ({cause}); gave up until next week"
         )
 
 
@@ -84,9 +84,9 @@ def _print(outcome: "WeeklyOutcome", retrain: "BackgroundRetrain | None") -> Non
     if outcome.status == "already_done":
         say(f"weekly job: draw {outcome.target_draw} was already processed; nothing to do")
         return
-    say(f"weekly job: draw {outcome.target_draw} {outcome.status}{attempts}")
     if outcome.status != "done":
-        return
+        return  # given up: the error line says why
+    say(f"weekly job: draw {outcome.target_draw} done{attempts}")
     update = outcome.update or {}
     say(
         f"  draws: {update.get('added', 0)} added, {update.get('filled', 0)} filled, "
@@ -94,14 +94,13 @@ def _print(outcome: "WeeklyOutcome", retrain: "BackgroundRetrain | None") -> Non
     )
     recommended, tickets, rows, ticket_rows = outcome.totals()
     mean = f"{recommended.matches / recommended.games:.3f}" if recommended.games else "-"
-    say(
-        f"  graded: {rows} recommendations ({recommended.games} games, {mean} matches per "
-        f"game; chance 0.800), {ticket_rows} saved tickets ({tickets.games} games)"
-    )
+    say(f"  recommended games graded: {recommended.games} (in {rows} recommendations)")
+    say(f"  matched numbers per game: {mean} (chance 0.800)")
+    say(f"  saved ticket games graded: {tickets.games} (in {ticket_rows} tickets)")
     say(
         "  prizes 1st-5th: recommended "
         + " ".join(map(str, recommended.ranks[1:]))
-        + "; tickets "
+        + "; saved tickets "
         + " ".join(map(str, tickets.ranks[1:]))
     )
     say(f"  deleted {outcome.deleted_recommendations} old recommendations")

@@ -114,7 +114,7 @@ def _group(strategy: str, model_version: str, rows: Sequence[AccuracyRecord]) ->
             {
                 "rank": rank,
                 "observed": int(observed[rank - 1]),
-                "expected": round(total_games * probability, 4),
+                "expected": float(f"{total_games * probability:.4g}"),  # 1st: ~1e-7 a game
             }
             for rank, probability in zip(RANKS, tier_probabilities(), strict=True)
         ],

@@ -131,7 +131,8 @@ def _attempt(
         newest = draw_repo.latest(session)
     outcome.newest_draw = newest.draw_no if newest else None
     if outcome.newest_draw is None or outcome.newest_draw < target:
-        logger.info("weekly job: draw %d is not published yet", target)
+        if outcome.status == "waiting":
+            logger.info("weekly job: draw %d is not published yet", target)
         _record(database, outcome, started_at=now, finished_at=clock())
         return outcome
     cutoff = now - timedelta(days=settings.recommendation_retention_days)
