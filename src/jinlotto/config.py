@@ -119,7 +119,7 @@ class Settings(BaseSettings):
     )
     recommendation_retention_days: int = Field(
         default=400,
-        ge=1,
+        ge=14,  # a recommendation waits up to a week for its draw, and a week for a rerun
         description="The weekly job deletes stored recommendations older than this many days "
         "(after grading them; the accuracy record keeps their counts)",
     )

@@ -1,5 +1,8 @@
 """Train the per-position models on the stored history, save them, activate them; evaluate.
 
+The weekly retraining goes through a gate (:func:`retrain_with_gate`): a retrained model
+replaces the active one only if its held-out log-loss is at most ``RETRAIN_MARGIN`` worse.
+
 Every score is out-of-sample and time-ordered: models are fitted on earlier draws and scored
 on later ones. Beside each score stand two baselines: uniform (log-loss log 45, top-K hit rate
 K/45) and the per-position frequencies of the training draws (a sorted position's number is far

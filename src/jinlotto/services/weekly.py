@@ -140,7 +140,7 @@ def _attempt(
         outcome.graded = grading.grade_pending(session, now=now)
         outcome.deleted_recommendations = recommendation_repo.delete_created_before(session, cutoff)
         outcome.status = "done"
-        outcome.retraining = "started" if settings.enable_ml else "ML is off (ENABLE_ML=false)"
+        outcome.retraining = "started" if settings.enable_ml else "ENABLE_ML=false"
         _add_run(session, outcome, started_at=now, finished_at=clock())
         record = draw_repo.get(session, target)
         target_draw = draw_repo.to_domain(record) if record is not None else None

@@ -89,7 +89,7 @@ def test_the_weekly_job_grades_and_the_report_shows_it_in_80_columns(
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines()[0] == f"weekly job: draw {NEWEST} done"
     assert "  recommended games graded: 2 (in 1 recommendations)" in done.stdout
-    assert "  model: not retrained (ML is off (ENABLE_ML=false))" in done.stdout
+    assert "  model: not retrained (ENABLE_ML=false)" in done.stdout
     assert json.loads(again.stdout)["status"] == "already_done"
     assert len(_summaries(today.slack)) == 1
     assert text.returncode == 0, text.stderr
