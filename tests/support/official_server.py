@@ -27,8 +27,6 @@ Knobs (plain attributes, change them at any time):
   always); ``fault="server_error", fault_times=2`` is "500 twice, then success".
 - ``publish_later(draw_no, not_yet=k)`` — answer "not held yet" to the next ``k`` requests for
   ``draw_no``, then publish it (``latest`` becomes ``draw_no``): a draw published late.
-- ``hold()`` / ``release()`` — make every request wait until released (or the server stops);
-  ``wait_for_requests(count, timeout)`` blocks until that many arrived.
 - ``override(draw_no, **fields)`` — replace fields of one draw's official object, e.g.
   ``override(5, tm1WnNo=2)`` (a conflicting report) or ``override(5, tm2WnNo=46)`` (invalid),
   ``override(1200, winType1=0, winType2=0, winType3=0)`` (split not published yet).
@@ -119,9 +117,6 @@ class OfficialServer:
         self._extra_rows: dict[int, list[dict[str, Any]]] = {}
         self._not_yet: dict[int, int] = {}
         self._lock = threading.Lock()
-        self._arrived = threading.Condition()
-        self._open = threading.Event()
-        self._open.set()
         self._http = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
         self._http.daemon_threads = True
         self._thread = threading.Thread(target=self._http.serve_forever, daemon=True)
@@ -148,21 +143,8 @@ class OfficialServer:
         with self._lock:
             self._not_yet[draw_no] = not_yet
 
-    def hold(self) -> None:
-        """Make requests wait until :meth:`release` (or the server stops)."""
-        self._open.clear()
-
-    def release(self) -> None:
-        """Let waiting and later requests through."""
-        self._open.set()
-
-    def wait_for_requests(self, count: int, timeout: float = 30.0) -> bool:
-        """Whether at least ``count`` requests arrived within ``timeout`` seconds."""
-        with self._arrived:
-            return self._arrived.wait_for(lambda: len(self.requests) >= count, timeout)
-
-    def held(self, draw_no: int) -> bool:
-        """Whether ``draw_no`` counts as held for this request (counting down late ones)."""
+    def is_published(self, draw_no: int) -> bool:
+        """Whether ``draw_no`` is held as of this request (counting down late ones)."""
         with self._lock:
             remaining = self._not_yet.get(draw_no)
             if remaining is not None:
@@ -201,7 +183,6 @@ class OfficialServer:
         return self
 
     def stop(self) -> None:
-        self._open.set()
         self._http.shutdown()
         self._http.server_close()
         self._thread.join(timeout=5)
@@ -241,13 +222,13 @@ class OfficialServer:
 
     def official_reply(self, draw_no: int) -> dict[str, Any]:
         entries = []
-        if self.held(draw_no):
+        if self.is_published(draw_no):
             row = {**official_item(self.raw[draw_no]), **self._overrides.get(draw_no, {})}
             entries = [row] + [{**row, **extra} for extra in self._extra_rows.get(draw_no, [])]
         return {"resultCode": None, "resultMessage": None, "data": {"list": entries}}
 
     def legacy_reply(self, draw_no: int) -> dict[str, Any]:
-        if not self.held(draw_no):
+        if not self.is_published(draw_no):
             return {"returnValue": "fail"}
         return {**legacy_item(self.raw[draw_no]), **self._overrides.get(draw_no, {})}
 
@@ -268,11 +249,8 @@ def _handler_for(server: OfficialServer) -> type[BaseHTTPRequestHandler]:
                 server.leave()
 
         def _answer(self) -> None:
-            with server._arrived:
-                server.requests.append(self.path)
-                server._arrived.notify_all()
+            server.requests.append(self.path)
             server.headers = dict(self.headers.items())
-            server._open.wait(60)
             parts = urlsplit(self.path)
             query = {key: values[0] for key, values in parse_qs(parts.query).items()}
             draw_text = query.get("srchLtEpsd") or query.get("drwNo")

@@ -110,23 +110,7 @@ def _attempt(
             logger.info("weekly job: draw %d was already processed", target)
             return WeeklyOutcome("already_done", target, newest_draw=target)
     outcome = WeeklyOutcome("waiting", target)
-    try:
-        report = draws.update(database, settings)
-        outcome.update = report.to_dict()
-        for conflict in report.conflicts:
-            notifier.notify(
-                "conflict",
-                draw_no=conflict.draw_no,
-                fields=", ".join(conflict.fields),
-                stored=conflict.stored,
-                reported=conflict.reported,
-            )
-    except DataSourceError as error:
-        logger.warning("weekly job: data source failed: %s", error.message)
-        notifier.notify_once_per_cause(
-            "weekly-data-source", "source_failure", problem=error.message
-        )
-        outcome.status, outcome.problem = "source_failed", error.message
+    _update(database, settings, notifier, outcome)
     with database.sessions() as session:
         newest = draw_repo.latest(session)
     outcome.newest_draw = newest.draw_no if newest else None
@@ -147,6 +131,30 @@ def _attempt(
     logger.info("weekly job: draw %d done", target)
     notifier.send("weekly_summary", summary_text(outcome, target_draw, settings))
     return outcome
+
+
+def _update(
+    database: Database, settings: Settings, notifier: Notifier, outcome: WeeklyOutcome
+) -> None:
+    """Fetch new draws; alert conflicts, and a source failure (``source_failed``)."""
+    try:
+        report = draws.update(database, settings)
+    except DataSourceError as error:
+        logger.warning("weekly job: data source failed: %s", error.message)
+        notifier.notify_once_per_cause(
+            "weekly-data-source", "source_failure", problem=error.message
+        )
+        outcome.status, outcome.problem = "source_failed", error.message
+        return
+    outcome.update = report.to_dict()
+    for conflict in report.conflicts:
+        notifier.notify(
+            "conflict",
+            draw_no=conflict.draw_no,
+            fields=", ".join(conflict.fields),
+            stored=conflict.stored,
+            reported=conflict.reported,
+        )
 
 
 def _record(

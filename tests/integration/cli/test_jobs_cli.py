@@ -103,7 +103,7 @@ def test_the_weekly_job_grades_and_the_report_shows_it_in_80_columns(
 @pytest.mark.postgres
 @pytest.mark.parametrize("database_url", ["postgres"], indirect=True)  # as machines share it
 def test_two_runners_at_once_one_runs_and_one_skips(today: Today) -> None:
-    today.official.hold()  # whoever takes the lock waits inside the update until released
+    today.official.fault = "held"  # whoever takes the lock waits inside the update until released
     command = [sys.executable, "-m", "jinlotto", "jobs", "weekly"]
     runners = [
         subprocess.Popen(
@@ -119,12 +119,12 @@ def test_two_runners_at_once_one_runs_and_one_skips(today: Today) -> None:
     try:
         with ThreadPoolExecutor(2) as pool:
             finished = {pool.submit(runner.communicate, timeout=120): runner for runner in runners}
-            assert today.official.wait_for_requests(1, timeout=60), "nobody started the update"
+            assert today.official.arrived.wait(60), "nobody started the update"
             first, _ = wait(finished, timeout=120, return_when=FIRST_COMPLETED)
-            today.official.release()
+            today.official.release.set()
             outputs = [future.result() for future in finished]
     finally:
-        today.official.release()
+        today.official.release.set()
         for runner in runners:
             runner.kill()
     skipped = next(iter(first)).result()[0]

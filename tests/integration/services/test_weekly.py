@@ -284,3 +284,20 @@ def test_source_failures_are_retried_and_alerted(week: Week) -> None:
     failures = [t for t in week.slack.texts() if "data source failed" in t]
     # The second failure comes 5 minutes after the first: the same cause is muted for 10.
     assert len(failures) == 1 and "500" in failures[0]
+
+
+def test_a_conflicting_report_is_alerted_and_the_stored_draw_kept(week: Week) -> None:
+    week.official.publish_later(1200, not_yet=0)
+    week.official.override(1199, tm1WnNo=2)  # the source now says draw 1199 began with 2
+    week.settings = week.settings.model_copy(update={"enable_ml": False})
+
+    outcome, _ = week.run(FakeClock(FIRST_TRY))
+
+    assert outcome.status == "done"
+    with week.database.sessions() as session:
+        assert draw_repo.get(session, 1199).n1 == 16  # type: ignore[union-attr]
+    (alert,) = [t for t in week.slack.texts() if "differently" in t]
+    assert alert == (
+        "JinLotto: the source reports draw 1199 differently (numbers): stored 2025-11-22 "
+        "16 24 25 30 31 32 + 7, source 2025-11-22 2 24 25 30 31 32 + 7. The stored draw was kept."
+    )
