@@ -1,8 +1,6 @@
 """Every error leaves the API as ``{"error": message, "detail": ...}`` with a fitting status."""
 
 import logging
-import traceback
-from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -12,6 +10,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from jinlotto.db.gate import CONNECTION_FAILURES, UNAVAILABLE_MESSAGE
 from jinlotto.errors import DatabaseUnavailableError, JinlottoError
+from jinlotto.services.notify import error_origin
 
 logger = logging.getLogger(__name__)
 
@@ -73,8 +72,7 @@ def _alert(request: Request, error: Exception) -> None:
     state = getattr(request.app.state, "service", None)
     if state is None:
         return
-    frames = traceback.extract_tb(error.__traceback__)
-    where = f"{Path(frames[-1].filename).name}:{frames[-1].lineno}" if frames else "?"
+    where = error_origin(error)
     route = getattr(request.scope.get("route"), "path", request.url.path)
     state.notifier.notify_once_per_cause(
         f"{type(error).__name__}@{where}",

@@ -11,7 +11,9 @@ import logging
 import queue
 import threading
 import time
+import traceback
 from collections.abc import Callable
+from pathlib import Path
 
 import httpx
 
@@ -59,6 +61,13 @@ def _post(client: httpx.Client, url: str, text: str) -> str | None:
     if response.status_code != 200:
         return f"HTTP {response.status_code}"
     return None
+
+
+def error_origin(error: BaseException) -> str:
+    """Where ``error`` was raised (``file.py:line`` of its innermost frame): with its type, the
+    cause by which unhandled errors are reported once."""
+    frames = traceback.extract_tb(error.__traceback__)
+    return f"{Path(frames[-1].filename).name}:{frames[-1].lineno}" if frames else "?"
 
 
 def send_slack(settings: Settings, text: str) -> bool:

@@ -12,6 +12,7 @@ from datetime import datetime, time
 from typing import TYPE_CHECKING
 
 from jinlotto.domain.schedule import KST, kst_now, latest_held_draw, scheduled_date
+from jinlotto.services.notify import error_origin
 from jinlotto.services.weekly import Clock, WeeklyRunner, give_up_at
 
 if TYPE_CHECKING:
@@ -77,7 +78,20 @@ class WeeklyScheduler:
             self._scheduler = None
 
     def _run(self) -> None:
-        outcome = self._runner.run()
+        try:
+            outcome = self._runner.run()
+        except Exception as error:  # in a scheduler thread: nobody else would hear of it
+            logger.exception("weekly job failed")
+            where = error_origin(error)
+            self._runner.notifier.notify_once_per_cause(
+                f"{type(error).__name__}@{where}",
+                "unhandled_error",
+                method="scheduled",
+                path="weekly job",
+                error=f"{type(error).__name__}: {str(error)[:200]}",
+                where=where,
+            )
+            return
         logger.info(
             "weekly job for draw %d: %s after %d attempts",
             outcome.target_draw,

@@ -290,10 +290,10 @@ class BackgroundRetrain:
     def _run(self) -> None:
         try:
             outcome = retrain_with_gate(self._database, self._settings, estimator=self._estimator)
-        except JinlottoError as error:
-            self.problem = error.message
-            logger.error("weekly retraining failed: %s", error.message)
-            self._notifier.notify("retrain_failed", problem=error.message)
+        except Exception as error:  # reported, and the active model stays
+            self.problem = error.message if isinstance(error, JinlottoError) else repr(error)
+            logger.exception("weekly retraining failed: %s", self.problem)
+            self._notifier.notify("retrain_failed", problem=self.problem)
             return
         self.outcome = outcome
         values = {
@@ -330,7 +330,7 @@ class WeeklyRunner:
     ) -> None:
         self._database = database
         self._settings = settings
-        self._notifier = notifier
+        self.notifier = notifier
         self._clock = clock
         self._stopped = threading.Event()
         self._wait = wait or self._stopped.wait
@@ -365,7 +365,7 @@ class WeeklyRunner:
                 break
         if outcome.status == "done" and self._settings.enable_ml:
             self.retrain = BackgroundRetrain(
-                self._database, self._settings, self._notifier, estimator=self._retrain_estimator
+                self._database, self._settings, self.notifier, estimator=self._retrain_estimator
             )
             if not self.retrain.start():
                 outcome.retraining = self.retrain.problem
@@ -373,7 +373,7 @@ class WeeklyRunner:
 
     def _attempt(self, target: int) -> WeeklyOutcome:
         return run_attempt(
-            self._database, self._settings, self._notifier, target=target, clock=self._clock
+            self._database, self._settings, self.notifier, target=target, clock=self._clock
         )
 
     def _give_up(self, last: WeeklyOutcome, deadline: datetime) -> WeeklyOutcome:
@@ -390,7 +390,7 @@ class WeeklyRunner:
                 now = self._clock()
                 _record(self._database, outcome, started_at=now, finished_at=now)
                 logger.error("weekly job: draw %d not published by %s", last.target_draw, deadline)
-                self._notifier.notify(
+                self.notifier.notify(
                     "weekly_given_up",
                     draw_no=last.target_draw,
                     deadline=deadline.strftime("%Y-%m-%d %H:%M KST"),
