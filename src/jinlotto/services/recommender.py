@@ -188,7 +188,8 @@ class Recommender:
 
     ``train_when_missing`` (the web service) answers ``statistical`` while no model exists and
     starts one training run in the background; otherwise (the CLI) asking for a model-backed
-    strategy without a usable model is a :class:`ModelError`.
+    strategy without a usable model is a :class:`ModelError`. ``alert(model, problem)`` is
+    called once for an active model whose file cannot be used.
     """
 
     def __init__(
