@@ -88,6 +88,12 @@ class DatabaseUnavailableError(JinlottoError):
     http_status = 503
 
 
+class ServiceBusyError(JinlottoError):
+    """The work a request needs is still being prepared by another request; ask again soon."""
+
+    http_status = 503
+
+
 class RateLimitedError(JinlottoError):
     """A visitor sent more requests of one kind than allowed in the window."""
 

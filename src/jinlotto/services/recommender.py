@@ -27,7 +27,7 @@ from jinlotto.config import Settings
 from jinlotto.db.database import Database
 from jinlotto.db.repositories import draws as draw_repo
 from jinlotto.domain.history import History
-from jinlotto.errors import ModelError, NoDrawDataError
+from jinlotto.errors import ModelError, NoDrawDataError, ServiceBusyError
 from jinlotto.services import jobs, models
 from jinlotto.services.draws import NO_DATA_MESSAGE, load_history
 from jinlotto.strategies import registry
@@ -93,11 +93,14 @@ class Fitted(Generic[Value]):
     """One value per name, rebuilt when its version changes (thread-safe).
 
     A build runs outside the lock, and only one per name at a time. While it runs, callers of
-    the same name get the previous value if there is one, and wait for the build if not;
-    callers of other names are not held up at all.
+    the same name get the previous value if there is one, and wait for the build if not, at
+    most ``wait_seconds`` (then :class:`ServiceBusyError`, so that a build stuck on a database
+    that stopped answering cannot pile up every thread behind it); callers of other names are
+    not held up at all.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, wait_seconds: float = 30.0) -> None:
+        self._wait_seconds = wait_seconds
         self._lock = threading.Lock()
         self._entries: dict[str, _Entry[Value]] = {}
         self._flights: dict[str, _Flight] = {}
@@ -118,7 +121,8 @@ class Fitted(Generic[Value]):
             return self._build(name, version, build, flight)
         if entry is not None:
             return entry.value  # a newer one is being built: answer from the last good value
-        flight.done.wait()
+        if not flight.done.wait(self._wait_seconds):
+            raise ServiceBusyError(f"still preparing {name}; try again shortly")
         with self._lock:
             entry = self._entries.get(name)
         if entry is None:
@@ -157,6 +161,7 @@ class DatabaseWatch:
         *,
         with_model: bool,
         refresh_seconds: float,
+        wait_seconds: float = 30.0,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self._database = database
@@ -164,7 +169,8 @@ class DatabaseWatch:
         self._refresh_seconds = refresh_seconds
         self._clock = clock
         self._epoch = 0  # bumped by ``forget``
-        self._state: Fitted[DatabaseState] = Fitted()
+        # A reading waits no longer than a statement may take before asking again fails.
+        self._state: Fitted[DatabaseState] = Fitted(wait_seconds=wait_seconds)
 
     def current(self) -> DatabaseState:
         """The state as of at most ``refresh_seconds`` ago."""
@@ -208,8 +214,9 @@ class Recommender:
             database,
             with_model=settings.enable_ml,
             refresh_seconds=settings.state_refresh_seconds,
+            wait_seconds=settings.database_statement_timeout_seconds,
         )
-        self._history: Fitted[History] = Fitted()
+        self._history: Fitted[History] = Fitted(settings.database_statement_timeout_seconds)
         self._strategies: Fitted[Strategy] = Fitted()
         self._unusable: set[str] = set()  # active models whose file failed to load
         self.training: threading.Thread | None = None

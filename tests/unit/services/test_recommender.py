@@ -6,6 +6,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from jinlotto.config import Settings
+from jinlotto.errors import ServiceBusyError
 from jinlotto.services.recommender import Fitted, default_strategy
 
 
@@ -69,6 +70,24 @@ def test_callers_with_nothing_built_yet_wait_for_the_one_build() -> None:
         release.set()
         assert [future.result(10) for future in futures] == ["fitted"] * 4
     assert builds == ["built"]
+
+
+def test_a_waiter_gives_up_on_a_build_that_never_ends() -> None:
+    cache: Fitted[str] = Fitted(wait_seconds=0.05)
+    started, release = threading.Event(), threading.Event()
+
+    def stuck() -> str:  # e.g. the first reading of a database that stopped answering
+        started.set()
+        release.wait(10)
+        return "state"
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        builder = pool.submit(cache.get, "state", 1, stuck)
+        assert started.wait(10)
+        with pytest.raises(ServiceBusyError, match="try again shortly"):
+            cache.get("state", 1, stuck)
+        release.set()
+        assert builder.result(10) == "state"
 
 
 def test_a_failed_build_is_raised_and_tried_again_next_time() -> None:
