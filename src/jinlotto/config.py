@@ -12,6 +12,8 @@ from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 OFFICIAL_API_URL = "https://www.dhlottery.co.kr/lt645/selectPstLt645Info.do"
+# Read by prometheus-client itself: where gunicorn workers share their metrics.
+MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"
 
 
 class Settings(BaseSettings):
@@ -21,9 +23,18 @@ class Settings(BaseSettings):
         env_file=".env", env_file_encoding="utf-8", extra="ignore", case_sensitive=False
     )
 
-    environment: Literal["development", "production", "test"] = "development"
-    log_level: str = "INFO"
-    database_url: str = "sqlite:///jinlotto.db"
+    environment: Literal["development", "production", "test"] = Field(
+        default="development",
+        description="`production` switches to JSON logs and refuses an `ADMIN_TOKEN` under "
+        "16 characters",
+    )
+    log_level: str = Field(default="INFO", description="Logging level (`DEBUG`, `INFO`, ...)")
+    database_url: str = Field(
+        default="sqlite:///jinlotto.db",
+        description="SQLite file in the working directory, or "
+        "`postgresql+psycopg://user@host/db` (`postgres://` and `postgresql://` URLs are "
+        "accepted)",
+    )
 
     # Database timeouts: a database that stops answering must not hang the service.
     database_connect_timeout_seconds: int = Field(
@@ -45,7 +56,8 @@ class Settings(BaseSettings):
         ge=1,
         le=600,
         description="PostgreSQL: drop a connection whose host stops acknowledging data for this "
-        "long (tcp_user_timeout); TCP keepalives detect a silent host while a reply is awaited.",
+        "long (tcp_user_timeout); TCP keepalives (10 s idle, 3 probes 3 s apart) notice a "
+        "host that went silent while a reply is awaited.",
     )
     database_pool_size: int = Field(
         default=15,
@@ -69,32 +81,84 @@ class Settings(BaseSettings):
     )
 
     # Data sources
-    lotto_api_url: str = OFFICIAL_API_URL
-    lotto_mirror_url: str | None = None
-    http_timeout_seconds: float = Field(default=10.0, gt=0)
-    http_retries: int = Field(default=3, ge=0, le=10)
-    http_concurrency: int = Field(default=4, ge=1, le=32)
-    http_requests_per_second: float = Field(default=20.0, gt=0)
-    http_backoff_seconds: float = Field(default=0.5, ge=0)
+    lotto_api_url: str = Field(
+        default=OFFICIAL_API_URL,
+        description="Official endpoint (a URL containing `getLottoNumber` is read as the "
+        "legacy interface)",
+    )
+    lotto_mirror_url: str | None = Field(
+        default=None, description="Mirror JSON array for `jinlotto data update --source mirror`"
+    )
+    http_timeout_seconds: float = Field(
+        default=10.0, gt=0, description="Timeout of one request to a data source"
+    )
+    http_retries: int = Field(
+        default=3,
+        ge=0,
+        le=10,
+        description="Extra attempts after a timeout, connection error, 429 or 5xx",
+    )
+    http_concurrency: int = Field(
+        default=4, ge=1, le=32, description="Most requests to a data source in flight at once"
+    )
+    http_requests_per_second: float = Field(
+        default=20.0, gt=0, description="Rate limit of requests to a data source"
+    )
+    http_backoff_seconds: float = Field(
+        default=0.5,
+        ge=0,
+        description="Base of the exponential backoff (with jitter) between attempts",
+    )
 
     # Models and recommendations
-    model_dir: Path = Path("models")
-    enable_ml: bool = True
-    warmup_on_startup: bool = False
-    show_reasoning: bool = False
-    conf_base: float = 0.40
-    conf_min: float = 0.40
-    conf_max: float = 0.80
-    conf_w_consensus: float = 0.30
-    conf_w_hot: float = 0.10
-    conf_w_entropy: float = 0.20
+    model_dir: Path = Field(
+        default=Path("models"),
+        description="Folder of the model files: `trained/`, `metadata/`, `backups/`",
+    )
+    enable_ml: bool = Field(
+        default=True,
+        description="`ml`/`unified` answer from the active model; `false` answers "
+        "`statistical` and never loads scikit-learn",
+    )
+    warmup_on_startup: bool = Field(
+        default=False,
+        description="Load the history, fitted strategies and the active model before the "
+        "first request",
+    )
+    show_reasoning: bool = Field(
+        default=False, description="Fill `reasoning` in `/api/predict` answers"
+    )
+    conf_base: float = Field(default=0.40, description="Confidence: base value")
+    conf_min: float = Field(default=0.40, description="Confidence: lowest value (clipping)")
+    conf_max: float = Field(default=0.80, description="Confidence: highest value (clipping)")
+    conf_w_consensus: float = Field(
+        default=0.30,
+        description="Confidence: weight of the share of numbers among the strategy's top "
+        "candidates",
+    )
+    conf_w_hot: float = Field(
+        default=0.10,
+        description="Confidence: weight of the share of hot numbers (the 8 drawn most often in the "
+        "last 20 draws)",
+    )
+    conf_w_entropy: float = Field(
+        default=0.20,
+        description="Confidence: weight of the normalised entropy of the strategy's probabilities",
+    )
 
     # Web service
-    admin_token: SecretStr | None = None
-    cookie_secure: bool = False
+    admin_token: SecretStr | None = Field(
+        default=None,
+        description="Bearer token of the admin endpoints (they answer 404 while unset)",
+    )
+    cookie_secure: bool = Field(
+        default=False,
+        description="Mark the `jl_uid` cookie `Secure` (set `true` behind HTTPS)",
+    )
     slack_webhook_url: SecretStr | None = Field(
         default=None,
-        description="Slack incoming-webhook URL for alerts, the weekly summary and feedback",
+        description="Slack incoming-webhook URL for alerts, the weekly summary, feedback and "
+        "`jinlotto monitor` (see Slack in the README)",
     )
     slack_language: Literal["ko", "en"] = Field(
         default="ko", description="Language of Slack messages: ko (Korean) or en (English)"
@@ -102,13 +166,29 @@ class Settings(BaseSettings):
     slack_timeout_seconds: float = Field(
         default=3.0, gt=0, le=30, description="Timeout of one Slack webhook request"
     )
-    feedback_per_hour: int = Field(default=5, ge=1)
-    recommendation_cache_size: int = Field(default=4096, ge=0)
+    feedback_per_hour: int = Field(
+        default=5, ge=1, description="Feedback messages accepted per visitor per hour"
+    )
+    recommendation_cache_size: int = Field(
+        default=4096,
+        ge=0,
+        description="Stored recommendations kept in memory per process (0 = off)",
+    )
     state_refresh_seconds: float = Field(
         default=1.0,
         ge=0,
         description="How old a process's view of the draw count and active model may be: a new "
         "draw or model is seen by every process within this time (0 = ask on every request)",
+    )
+
+    # Gunicorn (``gunicorn -c gunicorn.conf.py``); ``jinlotto serve`` takes options instead.
+    host: str = Field(
+        default="0.0.0.0",  # noqa: S104 - a container listens on every interface
+        description="Address gunicorn listens on",
+    )
+    port: int = Field(default=8000, ge=1, le=65535, description="Port gunicorn listens on")
+    web_concurrency: int = Field(
+        default=2, ge=1, description="Gunicorn worker processes (each holds its own pool)"
     )
 
     # Operations

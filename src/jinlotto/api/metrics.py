@@ -26,6 +26,7 @@ from prometheus_client.registry import Collector
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from jinlotto.api.memory import MemoryCollector
+from jinlotto.config import MULTIPROC_ENV
 
 REQUESTS = Counter(
     "jinlotto_http_requests_total", "HTTP requests by route template", ["method", "route", "status"]
@@ -110,7 +111,7 @@ def _weekly_gauges(state: StateSnapshot) -> Iterable[GaugeMetricFamily]:
 
 def render(state: ServiceStateCollector) -> bytes:
     """The text exposition of every metric of this process (or of all workers)."""
-    if "PROMETHEUS_MULTIPROC_DIR" in os.environ:
+    if MULTIPROC_ENV in os.environ:
         shared = CollectorRegistry()
         MultiProcessCollector(shared)  # type: ignore[no-untyped-call]
         body = generate_latest(shared)

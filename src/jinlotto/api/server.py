@@ -13,13 +13,12 @@ from typing import Any
 from fastapi import FastAPI
 from gunicorn.app.base import BaseApplication  # type: ignore[import-untyped]
 
-from jinlotto.config import get_settings
+from jinlotto.config import MULTIPROC_ENV, get_settings
 from jinlotto.logging import configure_logging
 
 logger = logging.getLogger(__name__)
 
 APP_FACTORY = "jinlotto.api.server:app_from_environment"
-MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"
 
 
 def app_from_environment() -> FastAPI:
