@@ -10,7 +10,7 @@ import sys
 import typer
 
 from jinlotto import __version__
-from jinlotto.cli import data, db, engine, evidence, jobs, monitor, recommend, report, serve
+from jinlotto.cli import config, data, db, engine, evidence, jobs, monitor, recommend, report, serve
 from jinlotto.cli.common import console_err
 from jinlotto.errors import JinlottoError
 
@@ -21,7 +21,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     add_completion=False,
 )
-for module in (data, db, engine, recommend, evidence, jobs, monitor, report, serve):
+for module in (config, data, db, engine, recommend, evidence, jobs, monitor, report, serve):
     module.register(app)
 
 

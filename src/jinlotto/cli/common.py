@@ -3,6 +3,7 @@
 import json
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
@@ -15,6 +16,14 @@ if TYPE_CHECKING:
     from jinlotto.db.database import Database
 
 JsonFlag = Annotated[bool, typer.Option("--json", help="Print one JSON object, no progress bar.")]
+WriteOption = Annotated[
+    list[Path] | None,
+    typer.Option(
+        "--write",
+        help="Replace the generated section of this Markdown file instead of printing "
+        "(repeatable).",
+    ),
+]
 
 console = Console()
 # Errors are one line each, however narrow the terminal or pipe.
@@ -78,3 +87,16 @@ def progress_bar(*, quiet: bool, label: str) -> Iterator[Callable[[int, int | No
             bar.update(task, completed=done, total=total)
 
         yield advance
+
+
+def print_generated(command: str, content: str, files: list[Path] | None) -> None:
+    """Print generated documentation, or put it between the markers of ``command`` in
+    ``files`` (atomically), saying which files changed."""
+    if not files:
+        print(content, end="")
+        return
+    from jinlotto.generated import write_section
+
+    for path in files:
+        changed = write_section(path, command, content)
+        print(f"{path}: {'updated' if changed else 'up to date'}")  # paths stay whole

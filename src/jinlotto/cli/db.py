@@ -1,4 +1,4 @@
-"""``jinlotto db``: schema migrations, backups and restores."""
+"""``jinlotto db``: schema migrations, backups, restores and the schema diagram."""
 
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -7,12 +7,21 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from jinlotto.cli.common import JsonFlag, console, print_json, settings
+from jinlotto.cli.common import (
+    JsonFlag,
+    WriteOption,
+    console,
+    print_generated,
+    print_json,
+    settings,
+)
 
 if TYPE_CHECKING:
     from jinlotto.services.backup import DatabaseCopy
 
-db_app = typer.Typer(help="Database schema, backups and restores.", no_args_is_help=True)
+db_app = typer.Typer(
+    help="Database schema, backups, restores and the schema diagram.", no_args_is_help=True
+)
 
 
 @db_app.command("upgrade")
@@ -71,6 +80,14 @@ def restore(
     with _postgres_hint():
         copy = service.restore(settings(), path, force=force)
     _print_copy(copy, "restored into", as_json=as_json)
+
+
+@db_app.command("diagram")
+def diagram(write: WriteOption = None) -> None:
+    """Print the entity-relationship diagram of every table (Mermaid, in Markdown)."""
+    from jinlotto.db import diagram as schema_diagram
+
+    print_generated(schema_diagram.COMMAND, schema_diagram.render(), write)
 
 
 @contextmanager

@@ -40,3 +40,13 @@ class Base(DeclarativeBase):
 
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
     type_annotation_map: ClassVar[dict[Any, Any]] = {datetime: UTCDateTime()}
+
+
+def written_by(*modules: str) -> dict[str, Any]:
+    """Table arguments naming the modules that write a table (drawn in docs/DATABASE.md)."""
+    return {"info": {"written_by": modules}}
+
+
+# Column info of a draw number that need not be stored yet (a recommendation or a ticket for the
+# draw on sale), hence no foreign key; the schema diagram draws it as a dotted line.
+DRAW_REFERENCE = {"refers_to": "draws.draw_no"}

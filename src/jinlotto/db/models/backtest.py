@@ -6,13 +6,14 @@ from typing import Any
 from sqlalchemy import JSON, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from jinlotto.db.base import Base
+from jinlotto.db.base import Base, written_by
 
 
 class BacktestReportRecord(Base):
     """One backtest run: its range and settings, and the report as JSON."""
 
     __tablename__ = "backtest_reports"
+    __table_args__ = (written_by("jinlotto.services.backtests"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     first_draw: Mapped[int] = mapped_column(Integer)

@@ -5,7 +5,7 @@ from datetime import date, datetime
 from sqlalchemy import BigInteger, CheckConstraint, Date, Integer, SmallInteger, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from jinlotto.db.base import Base
+from jinlotto.db.base import Base, written_by
 
 
 class DrawRecord(Base):
@@ -19,6 +19,7 @@ class DrawRecord(Base):
         ),
         CheckConstraint("n1 >= 1 AND n6 <= 45", name="numbers_range"),
         CheckConstraint("bonus_no BETWEEN 1 AND 45", name="bonus_range"),
+        written_by("jinlotto.services.draws"),
     )
 
     draw_no: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)

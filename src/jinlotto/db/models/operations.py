@@ -6,7 +6,7 @@ from typing import Any
 from sqlalchemy import JSON, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from jinlotto.db.base import Base
+from jinlotto.db.base import DRAW_REFERENCE, Base, written_by
 
 
 class SavedTicketRecord(Base):
@@ -16,11 +16,12 @@ class SavedTicketRecord(Base):
     __table_args__ = (
         Index("ix_saved_tickets_visitor_created", "visitor_key", "created_at"),
         Index("ix_saved_tickets_draw_no", "draw_no"),
+        written_by("jinlotto.services.visitors", "jinlotto.services.grading"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     visitor_key: Mapped[str] = mapped_column(String(64))
-    draw_no: Mapped[int] = mapped_column(Integer)
+    draw_no: Mapped[int] = mapped_column(Integer, info=DRAW_REFERENCE)
     games: Mapped[list[dict[str, Any]]] = mapped_column(JSON)  # {"numbers": [...], "kind": ...}
     source: Mapped[str] = mapped_column(String(8))  # "typed" or "qr"
     created_at: Mapped[datetime]
@@ -35,10 +36,13 @@ class AccuracyRecord(Base):
     """
 
     __tablename__ = "accuracy_draws"
-    __table_args__ = (UniqueConstraint("draw_no", "strategy", "model_version"),)
+    __table_args__ = (
+        UniqueConstraint("draw_no", "strategy", "model_version"),
+        written_by("jinlotto.services.accuracy"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    draw_no: Mapped[int] = mapped_column(Integer)
+    draw_no: Mapped[int] = mapped_column(Integer, info=DRAW_REFERENCE)
     strategy: Mapped[str] = mapped_column(String(32))
     model_version: Mapped[str] = mapped_column(String(128))
     games: Mapped[int]
@@ -55,10 +59,13 @@ class WeeklyRunRecord(Base):
     """One attempt of the weekly job for a target draw and how it ended."""
 
     __tablename__ = "weekly_runs"
-    __table_args__ = (Index("ix_weekly_runs_draw_no", "draw_no"),)
+    __table_args__ = (
+        Index("ix_weekly_runs_draw_no", "draw_no"),
+        written_by("jinlotto.services.weekly"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    draw_no: Mapped[int] = mapped_column(Integer)
+    draw_no: Mapped[int] = mapped_column(Integer, info=DRAW_REFERENCE)
     outcome: Mapped[str] = mapped_column(String(16))
     started_at: Mapped[datetime]
     finished_at: Mapped[datetime]

@@ -6,7 +6,7 @@ from typing import Any
 from sqlalchemy import JSON, Date, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from jinlotto.db.base import Base
+from jinlotto.db.base import DRAW_REFERENCE, Base, written_by
 
 
 class RecommendationRecord(Base):
@@ -20,6 +20,15 @@ class RecommendationRecord(Base):
     __table_args__ = (
         UniqueConstraint("visitor_key", "kst_date", "options_key"),
         Index("ix_recommendations_draw_no", "draw_no"),
+        {
+            "info": {
+                "written_by": (
+                    "jinlotto.services.recommend",
+                    "jinlotto.services.grading",
+                    "jinlotto.services.weekly",
+                )
+            }
+        },
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -28,7 +37,7 @@ class RecommendationRecord(Base):
     options_key: Mapped[str] = mapped_column(String(512))
     strategy: Mapped[str] = mapped_column(String(32))
     model_version: Mapped[str | None] = mapped_column(String(128))
-    draw_no: Mapped[int] = mapped_column(Integer)
+    draw_no: Mapped[int] = mapped_column(Integer, info=DRAW_REFERENCE)
     games: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
     relaxed: Mapped[list[str]] = mapped_column(JSON)
     created_at: Mapped[datetime]
@@ -40,7 +49,10 @@ class FeedbackRecord(Base):
     """A message a visitor sent through the page."""
 
     __tablename__ = "feedback"
-    __table_args__ = (Index("ix_feedback_visitor_created", "visitor_key", "created_at"),)
+    __table_args__ = (
+        Index("ix_feedback_visitor_created", "visitor_key", "created_at"),
+        written_by("jinlotto.services.feedback"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     visitor_key: Mapped[str] = mapped_column(String(64))
@@ -52,6 +64,7 @@ class JobLockRecord(Base):
     """A named background job that one process runs at a time; a stale lock expires."""
 
     __tablename__ = "job_locks"
+    __table_args__ = (written_by("jinlotto.services.jobs"),)
 
     name: Mapped[str] = mapped_column(String(64), primary_key=True)
     holder: Mapped[str] = mapped_column(String(64))
