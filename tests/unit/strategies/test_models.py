@@ -68,6 +68,9 @@ def test_features_never_look_ahead(shared_history: History) -> None:
     # the row describing draw t is paired with draw t + 1's numbers
     np.testing.assert_array_equal(targets[0], shared_history.numbers[10])
     assert features.shape[0] == targets.shape[0] == len(shared_history) - 10
+    # the features paired with draw 601 as a target come from draws 1-600 alone
+    np.testing.assert_array_equal(targets[590], shared_history.numbers[600])
+    np.testing.assert_array_equal(features[590], cut[-1])
 
 
 def test_unseen_classes_get_zero_probability_in_their_own_column() -> None:
