@@ -55,7 +55,10 @@ def test_every_table_says_what_it_holds_and_its_writers_use_its_repository() -> 
     for table in diagram.tables():
         assert diagram.holds(table), f"{table.name}: give its model a docstring"
         writers = diagram.writers(table)
-        assert writers, f'{table.name}: name its writers in info={{"written_by": ...}}'
+        assert writers, (
+            f"{table.name}: add written_by(MODULE, ...) from jinlotto.db.base to the "
+            "__table_args__ of its model"
+        )
         repositories = _repositories_of(table.name)
         for writer in writers:
             source = _source_of(writer)
