@@ -116,3 +116,9 @@ class NoDrawDataError(JinlottoError):
     """No draws are stored yet, so nothing can be analysed or recommended."""
 
     http_status = 503
+
+
+class ConfigurationError(JinlottoError):
+    """A setting read from the environment or ``.env`` has a value JinLotto cannot use."""
+
+    http_status = 500
