@@ -89,7 +89,8 @@ def save_ticket(
     elif ticket_repo.count_open(session, visitor_key) > MAX_OPEN_TICKETS:
         raise LimitExceededError(
             f"at most {MAX_OPEN_TICKETS} saved tickets can wait for their draw; "
-            "delete one to save another"
+            "delete one to save another",
+            detail={"code": "open_tickets", "limit": MAX_OPEN_TICKETS},
         )
     return _ticket_view(record, _draws(session, [record.draw_no]), now)
 

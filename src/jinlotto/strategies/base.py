@@ -182,7 +182,8 @@ class Strategy(ABC):
                 return self._finish(games[:n], stage, relaxed)
         raise InvalidFilterError(
             f"only {games.shape[0]} of {n} games meet the fixed and excluded numbers "
-            "without repeating a past 1st-prize combination"
+            "without repeating a past 1st-prize combination",
+            detail={"code": "too_few_new_games", "found": int(games.shape[0]), "asked": n},
         )
 
     def _stages(self, filters: Filters) -> list[tuple[int, list[str]]]:
@@ -284,10 +285,13 @@ def _distinct(games: IntArray) -> IntArray:
 
 def _check_enough_combinations(filters: Filters, n: int) -> None:
     if n < 1:
-        raise InvalidFilterError(f"the number of games must be at least 1, got {n}")
+        raise InvalidFilterError(
+            f"the number of games must be at least 1, got {n}", detail={"code": "no_games"}
+        )
     free = 45 - len(filters.excluded) - len(filters.fixed)
     possible = math.comb(free, 6 - len(filters.fixed))
     if possible < n:
         raise InvalidFilterError(
-            f"the fixed and excluded numbers allow only {possible} distinct games; {n} asked"
+            f"the fixed and excluded numbers allow only {possible} distinct games; {n} asked",
+            detail={"code": "too_few_games", "possible": possible, "asked": n},
         )

@@ -121,17 +121,25 @@ class Filters:
             numbers = getattr(self, name)
             outside = [n for n in numbers if not 1 <= n <= 45]
             if outside:
-                raise _error(name, f"numbers must be 1-45, got {outside}")
+                raise _error(name, "number_outside", f"numbers must be 1-45, got {outside}")
             if len(set(numbers)) != len(numbers):
-                raise _error(name, "numbers are listed more than once")
+                raise _error(name, "number_repeated", "numbers are listed more than once")
         if len(self.fixed) > MAX_FIXED:
-            raise _error("fixed", f"holds at most {MAX_FIXED} numbers, got {len(self.fixed)}")
+            raise _error(
+                "fixed",
+                "too_many_fixed",
+                f"holds at most {MAX_FIXED} numbers, got {len(self.fixed)}",
+                max=MAX_FIXED,
+            )
         both = sorted(set(self.fixed) & set(self.excluded))
         if both:
-            raise _error("excluded", f"holds numbers that are also fixed: {both}")
-        if 45 - len(self.excluded) < 6:
             raise _error(
-                "excluded", f"leaves {45 - len(self.excluded)} numbers, fewer than a game's 6"
+                "excluded", "fixed_and_excluded", f"holds numbers that are also fixed: {both}"
+            )
+        if 45 - len(self.excluded) < 6:
+            left = 45 - len(self.excluded)
+            raise _error(
+                "excluded", "too_few_left", f"leaves {left} numbers, fewer than a game's 6"
             )
         for name in _RANGE_FIELDS:
             bounds = getattr(self, name)
@@ -202,9 +210,13 @@ class Filters:
         return keep
 
 
-def _error(name: str, problem: str) -> InvalidFilterError:
-    """An error about option ``name``; the message starts with the name (see ``_relabelled``)."""
-    return InvalidFilterError(f"{name} {problem}", detail={"option": name})
+def _error(name: str, code: str, problem: str, **values: int) -> InvalidFilterError:
+    """An error about option ``name``; the message starts with the name (see ``_relabelled``).
+
+    ``detail`` carries the option, a stable ``code`` and the figures the message quotes, so a
+    client can word the error in its own language.
+    """
+    return InvalidFilterError(f"{name} {problem}", detail={"option": name, "code": code, **values})
 
 
 def _relabelled(error: InvalidFilterError, labels: Mapping[str, str]) -> InvalidFilterError:
@@ -220,16 +232,30 @@ def _relabelled(error: InvalidFilterError, labels: Mapping[str, str]) -> Invalid
 def _check_range(name: str, bounds: tuple[int, ...]) -> None:
     low, high = LIMITS[name]
     if len(bounds) != 2 or bounds[0] > bounds[1]:
-        raise _error(name, f"must be a range MIN-MAX with MIN <= MAX, got {list(bounds)}")
+        raise _error(
+            name, "not_a_range", f"must be a range MIN-MAX with MIN <= MAX, got {list(bounds)}"
+        )
     if bounds[0] < low or bounds[1] > high:
         shown = list(bounds)
-        raise _error(name, f"must lie within {low}-{high} (what a game can have), got {shown}")
+        raise _error(
+            name,
+            "outside_limits",
+            f"must lie within {low}-{high} (what a game can have), got {shown}",
+            min=low,
+            max=high,
+        )
 
 
 def _check_value(name: str, value: int) -> None:
     low, high = LIMITS[name]
     if not low <= value <= high:
-        raise _error(name, f"must be {low}-{high} (what a game can have), got {value}")
+        raise _error(
+            name,
+            "outside_limits",
+            f"must be {low}-{high} (what a game can have), got {value}",
+            min=low,
+            max=high,
+        )
 
 
 def _parse(options: Mapping[str, Any]) -> dict[str, Any]:
@@ -237,7 +263,8 @@ def _parse(options: Mapping[str, Any]) -> dict[str, Any]:
     unknown = sorted(set(options) - known)
     if unknown:
         raise InvalidFilterError(
-            f"unknown filter option(s): {', '.join(unknown)}", detail={"known": sorted(known)}
+            f"unknown filter option(s): {', '.join(unknown)}",
+            detail={"code": "unknown_option", "known": sorted(known)},
         )
     values: dict[str, Any] = {}
     for name, value in options.items():
@@ -250,7 +277,7 @@ def _parse(options: Mapping[str, Any]) -> dict[str, Any]:
         elif name in _INT_FIELDS:
             values[name] = _integer(name, value)
         elif not isinstance(value, bool):
-            raise _error(name, "must be true or false")
+            raise _error(name, "not_true_or_false", "must be true or false")
         else:
             values[name] = value
     return values
@@ -258,15 +285,15 @@ def _parse(options: Mapping[str, Any]) -> dict[str, Any]:
 
 def _integer(name: str, value: Any) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
-        raise _error(name, f"must be a whole number, got {str(value)[:20]!r}")
+        raise _error(name, "not_a_whole_number", f"must be a whole number, got {str(value)[:20]!r}")
     return value
 
 
 def _number_list(name: str, value: Any) -> list[int]:
     if isinstance(value, str | bytes) or not isinstance(value, list | tuple):
-        raise _error(name, "must be a list of numbers 1-45")
+        raise _error(name, "not_a_list", "must be a list of numbers 1-45")
     if len(value) > 45:
-        raise _error(name, f"must list at most 45 numbers, got {len(value)}")
+        raise _error(name, "list_too_long", f"must list at most 45 numbers, got {len(value)}")
     return [_integer(name, item) for item in value]
 
 
@@ -274,5 +301,5 @@ def _int_range(name: str, value: Any) -> IntRange:
     if isinstance(value, Mapping):
         value = [value.get("min"), value.get("max")]
     if isinstance(value, str | bytes) or not isinstance(value, list | tuple) or len(value) != 2:
-        raise _error(name, "must be [min, max]")
+        raise _error(name, "not_a_pair", "must be [min, max]")
     return (_integer(name, value[0]), _integer(name, value[1]))

@@ -104,15 +104,26 @@ def test_relaxed_filters_are_reported_and_impossible_ones_refused(client: TestCl
     met = client.post("/api/predict", json={"filters": {"sum_range": [100, 170]}}).json()
     assert met["relaxed"] is None
     assert all(100 <= sum(numbers) <= 170 for numbers in met["sets"])
-    for impossible, option in (
-        ({"sum_range": [1000, 2000]}, "sum_range"),
-        ({"odd_range": [5, 9]}, "odd_range"),
-        ({"min_ac": 99}, "min_ac"),
+    # The detail names the option, a code and the limits, for a client to word in its language.
+    for impossible, option, limits in (
+        ({"sum_range": [1000, 2000]}, "sum_range", (21, 255)),
+        ({"odd_range": [5, 9]}, "odd_range", (0, 6)),
+        ({"min_ac": 99}, "min_ac", (0, 10)),
     ):
         response = client.post("/api/predict", json={"filters": impossible})
         assert response.status_code == 422
         assert response.json()["error"].startswith(f"{option} must")
-        assert response.json()["detail"] == {"option": option}
+        assert response.json()["detail"] == {
+            "option": option,
+            "code": "outside_limits",
+            "min": limits[0],
+            "max": limits[1],
+        }
+    # Five fixed and 38 excluded numbers leave two games, fewer than the five asked.
+    cramped = {"fixed": [1, 2, 3, 4, 5], "excluded": list(range(6, 44))}
+    response = client.post("/api/predict", json={"filters": cramped})
+    assert response.status_code == 422
+    assert response.json()["detail"] == {"code": "too_few_games", "possible": 2, "asked": 5}
 
 
 def test_strategies_and_filter_limits_are_listed(client: TestClient) -> None:

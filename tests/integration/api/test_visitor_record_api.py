@@ -73,6 +73,7 @@ def test_at_most_fifty_tickets_wait_for_their_draw(client: TestClient) -> None:
     assert statuses == [201] * MAX_OPEN_TICKETS
     assert refused.status_code == 409
     assert refused.json()["error"].startswith("at most 50 saved tickets can wait")
+    assert refused.json()["detail"] == {"code": "open_tickets", "limit": MAX_OPEN_TICKETS}
     assert graded.status_code == 201
 
     newest = client.get("/api/tickets/saved", params={"limit": 1}).json()["items"][0]

@@ -187,7 +187,12 @@ def test_errors_name_the_option_as_the_user_typed_it() -> None:
     with pytest.raises(InvalidFilterError) as caught:
         Filters.from_mapping({"sum_range": [1000, 2000]}, labels=labels)
     assert caught.value.message.startswith("--sum must lie within 21-255")
-    assert caught.value.detail == {"option": "--sum"}
+    assert caught.value.detail == {
+        "option": "--sum",
+        "code": "outside_limits",
+        "min": 21,
+        "max": 255,
+    }
     with pytest.raises(InvalidFilterError, match=r"^--min-ac must be 0-10"):
         Filters.from_mapping({"min_ac": 99}, labels=labels)
     with pytest.raises(InvalidFilterError, match=r"^--exclude holds numbers that are also fixed"):
