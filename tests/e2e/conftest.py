@@ -27,20 +27,23 @@ from playwright.sync_api import (
 )
 from tests.support.processes import free_port, wait_healthy
 
+from jinlotto.api.deps import VISITOR_COOKIE
+
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
-PHONE: ViewportSize = {"width": 390, "height": 844}
-DESKTOP: ViewportSize = {"width": 1366, "height": 900}
+PHONE: ViewportSize = {"width": 375, "height": 812}
+DESKTOP: ViewportSize = {"width": 1280, "height": 800}
 REPO_ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = Path(os.environ.get("JINLOTTO_SCREENSHOTS", REPO_ROOT / "build" / "screenshots"))
 
 
 @dataclass
 class Server:
-    """A running ``jinlotto serve`` and the API paths it offers."""
+    """A running ``jinlotto serve``, the API paths it offers and the database it serves."""
 
     url: str
     paths: set[str]
+    database_url: str
 
 
 def _run(args: list[str], env: dict[str, str], cwd: Path) -> None:
@@ -57,8 +60,9 @@ def _run(args: list[str], env: dict[str, str], cwd: Path) -> None:
 
 
 def _serve(folder: Path, *, draws: Path | None) -> Iterator[Server]:
+    database_url = f"sqlite:///{folder / 'jinlotto.db'}"
     env = os.environ | {
-        "DATABASE_URL": f"sqlite:///{folder / 'jinlotto.db'}",
+        "DATABASE_URL": database_url,
         "ENABLE_ML": "false",
         "MODEL_DIR": str(folder / "models"),
         "LOTTO_API_URL": "http://127.0.0.1:9/unreachable",
@@ -80,7 +84,7 @@ def _serve(folder: Path, *, draws: Path | None) -> Iterator[Server]:
     try:
         wait_healthy(url, process)
         paths = set(httpx.get(f"{url}/openapi.json").json()["paths"])
-        yield Server(url=url, paths=paths)
+        yield Server(url=url, paths=paths, database_url=database_url)
     finally:
         process.terminate()
         process.wait(timeout=30)
@@ -137,9 +141,19 @@ class PageFactory:
         """A test that provokes a 4xx on ``path`` on purpose: Chromium logs it as an error."""
         self.refusals.add(path)
 
-    def open(self, server: Server, *, viewport: ViewportSize = PHONE, path: str = "/") -> Page:
-        """A new visitor's page, loaded until every section has started."""
+    def open(
+        self,
+        server: Server,
+        *,
+        viewport: ViewportSize = PHONE,
+        path: str = "/",
+        visitor_key: str | None = None,
+    ) -> Page:
+        """A visitor's page, loaded until every section has started: a new visitor, or the one
+        whose ``jl_uid`` cookie holds ``visitor_key``."""
         context = self.browser.new_context(viewport=viewport)
+        if visitor_key is not None:
+            context.add_cookies([{"name": VISITOR_COOKIE, "value": visitor_key, "url": server.url}])
         self.contexts.append(context)
         page = context.new_page()
         watch = Watch()

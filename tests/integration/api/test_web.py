@@ -3,11 +3,13 @@
 import json
 import re
 from importlib.resources import files
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 
 from jinlotto.api.security import DOCS_PATHS
+from jinlotto.strategies import base, filters
 
 WEB = files("jinlotto.web")
 
@@ -38,6 +40,15 @@ def test_the_page_is_korean_by_default_and_english_when_chosen_and_remembered(
     assert '<html lang="ko">' in client.get("/", params={"lang": "fr"}).text
 
 
+def filter_error_codes() -> list[str]:
+    """Every ``code`` an ``InvalidFilterError`` of the recommender can carry, read from source."""
+    text = Path(filters.__file__).read_text() + Path(base.__file__).read_text()
+    found = re.findall(r'_error\(\s*"?\w+"?,\s*"(\w+)"|"code": "(\w+)"', text)
+    codes = sorted({named or literal for named, literal in found})
+    assert "outside_limits" in codes and "too_few_games" in codes  # the pattern still matches
+    return codes
+
+
 def test_both_languages_hold_the_same_messages_and_every_one_the_scripts_use() -> None:
     korean, english = catalog("ko"), catalog("en")
     assert set(korean) == set(english)
@@ -54,6 +65,9 @@ def test_both_languages_hold_the_same_messages_and_every_one_the_scripts_use() -
         "scan.": ["too_large", "format", "too_many_pixels", "damaged", "no_qr_code"],
         "rank.": ["1", "2", "3", "4", "5"],
         "check.": ["pending", "missing", "kind_manual", "kind_auto"],
+        "mine.": ["pending", "missing", "source_typed", "source_qr"],
+        "mine.status_": ["graded", "pending", "missing"],
+        "filter_error.": filter_error_codes(),
     }
     used |= {prefix + name for prefix, names in families.items() for name in names}
     assert used - set(korean) == set()

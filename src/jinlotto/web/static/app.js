@@ -3,6 +3,7 @@
 import { initCheck } from "./check.js";
 import { initHistory, initLatest } from "./draws.js";
 import { initHonest } from "./honest.js";
+import { initMine } from "./mine.js";
 import { initStats } from "./stats.js";
 import { firstAnswer, initToday } from "./today.js";
 import { $, api, h, showError, t } from "./ui.js";
@@ -74,8 +75,9 @@ async function start() {
   const latest = initLatest(facts);
   const today = initToday(facts);
   latest.then((draw) => initCheck(draw));
-  await firstAnswer; // today's numbers first: the rest of the page is further down
-  await Promise.allSettled([latest, today, initHistory(), initStats(facts), initHonest(facts)]);
+  await firstAnswer; // today's numbers first (and the visitor cookie): the rest is further down
+  const mine = initMine();
+  await Promise.allSettled([latest, today, mine, initHistory(), initStats(facts), initHonest(facts)]);
   document.body.dataset.ready = "1";
 }
 

@@ -1,9 +1,9 @@
 // Checking a ticket: games tapped on the grid, the QR text, or a photo decoded on the server.
 
 import { NumberGrid } from "./grid.js";
-import { $, api, ballRow, errorBox, fill, formatDate, formatWon, h, LANG, rankLabel, showError, t } from "./ui.js";
+import { saveControl } from "./mine.js";
+import { $, api, ballRow, errorBox, fill, formatDate, formatWon, gradedGame, h, LANG, LETTERS, showError, t, totalPrize } from "./ui.js";
 
-const LETTERS = ["A", "B", "C", "D", "E"];
 const ticket = { games: [[], [], [], [], []], active: 0 };
 let grid;
 
@@ -34,14 +34,14 @@ export function initCheck(latestDraw) {
       show(errorBox(t("check.qr_empty")));
       return;
     }
-    submit(api("POST", "/api/tickets/check", { qr }), t("check.checking"), qrMessage);
+    submit({ qr }, { explain: qrMessage });
   });
   $("photo-input").addEventListener("change", () => {
     const file = $("photo-input").files[0];
     if (!file) return;
     const form = new FormData();
     form.append("image", file);
-    submit(api("POST", "/api/tickets/scan", form), t("check.reading_photo"));
+    submit(form, { path: "/api/tickets/scan", waiting: t("check.reading_photo") });
     $("photo-input").value = "";
   });
   initCamera();
@@ -131,19 +131,22 @@ function checkTyped() {
     showError($("ticket-error"), t("check.no_games"));
     return;
   }
-  submit(api("POST", "/api/tickets/check", { draw_no: drawNo, games }));
+  submit({ draw_no: drawNo, games });
 }
 
 function show(...children) {
   fill($("check-result"), ...children);
 }
 
-async function submit(pending, waiting = t("check.checking"), explain = scanMessage) {
+/** Check a ticket (JSON games or QR text, or a photo as form data) and show how it did, with a
+ * button to save it: as typed or as its QR text, or for a photo as the games read from it. */
+async function submit(ticket, { path = "/api/tickets/check", waiting = t("check.checking"), explain = scanMessage } = {}) {
   show(h("p", { class: "fine", role: "status" }, waiting));
   try {
-    const result = await pending;
+    const result = await api("POST", path, ticket);
     const draw = result.status === "graded" ? await api("GET", `/api/draws/${result.draw_no}`) : null;
-    show(resultView(result, draw));
+    const saved = ticket instanceof FormData ? { draw_no: result.draw_no, games: result.games.map((game) => game.numbers) } : ticket;
+    show(resultView(result, draw), saveControl(saved));
   } catch (error) {
     show(errorBox(explain(error)));
   }
@@ -165,21 +168,8 @@ function resultView(result, draw) {
     const games = result.games.map((game, index) => h("li", { class: "result-game" }, h("span", { class: "game-letter" }, LETTERS[index]), ballRow(game.numbers, { small: true })));
     return h("div", { class: `result result-${result.status}` }, h("p", { class: "result-head" }, t(`check.${result.status}`, { n: result.draw_no })), h("ol", { class: "result-games" }, games));
   }
-  const drawn = new Set([...draw.numbers, draw.bonus_no]);
-  const total = result.games.reduce((sum, game) => sum + (game.prize || 0), 0);
-  const games = result.games.map((game, index) => {
-    const hits = new Set(game.numbers.filter((n) => drawn.has(n) && (n !== draw.bonus_no || game.bonus_matched)));
-    const outcome = game.rank
-      ? `${rankLabel(game.rank)} · ${game.prize === null ? t("check.prize_unknown") : formatWon(game.prize)}${game.prize_source === "rule" ? ` ${t("check.by_rule")}` : ""}`
-      : rankLabel(0);
-    return h(
-      "li",
-      { class: `result-game${game.rank ? " result-win" : ""}` },
-      h("span", { class: "game-letter" }, LETTERS[index]),
-      ballRow(game.numbers, { small: true, highlight: hits, label: t("check.game_label", { letter: LETTERS[index] }) }),
-      h("span", { class: "result-outcome" }, h("span", { class: "fine" }, t("check.matched", { n: game.matched }), game.bonus_matched ? ` + ${t("check.bonus")}` : "", game.kind !== "unknown" ? ` · ${t(`check.kind_${game.kind}`)}` : ""), h("strong", {}, outcome)),
-    );
-  });
+  const total = totalPrize(result.games);
+  const games = result.games.map((game, index) => gradedGame(game, index, draw));
   return h(
     "div",
     { class: "result" },
@@ -215,7 +205,7 @@ function initCamera() {
         const codes = await detector.detect(video).catch(() => []);
         if (codes.length) {
           stop();
-          submit(api("POST", "/api/tickets/check", { qr: codes[0].rawValue }), t("check.checking"), qrMessage);
+          submit({ qr: codes[0].rawValue }, { explain: qrMessage });
         } else requestAnimationFrame(scan);
       };
       scan();

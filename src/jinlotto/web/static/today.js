@@ -1,13 +1,12 @@
 // Today's numbers: the strategy picker, the filters (with inline checks) and the games.
 
 import { NumberGrid } from "./grid.js";
-import { $, api, ApiError, ballRow, emptyBox, errorBox, fill, formatDate, formatNumber, formatWon, h, LANG, showError, t } from "./ui.js";
+import { $, api, ApiError, ballRow, emptyBox, errorBox, fill, formatDate, formatNumber, formatWon, h, hasMessage, LANG, LETTERS, showError, t } from "./ui.js";
 
 const KNOWN_STRATEGIES = ["statistical", "ml", "unified", "uniform", "popularity"];
 const RANGE_FILTERS = ["sum_range", "odd_range", "low_range", "end_digit_sum_range", "carryover_range"];
 const SINGLE_FILTERS = ["min_ac", "max_consecutive", "max_per_zone", "max_same_end_digit", "min_span"];
 const FILTER_ORDER = ["sum_range", "odd_range", "low_range", "min_ac", "max_consecutive", "max_per_zone", "end_digit_sum_range", "max_same_end_digit", "min_span", "carryover_range"];
-const LETTERS = ["A", "B", "C", "D", "E"];
 
 const state = {
   fixed: new Set(),
@@ -266,11 +265,16 @@ async function request() {
 }
 
 function showRequestError(error) {
-  const option = error.detail && typeof error.detail === "object" && !Array.isArray(error.detail) ? error.detail.option : null;
-  if (option && $(`f-${option}-error`)) {
+  const detail = error.detail && typeof error.detail === "object" && !Array.isArray(error.detail) ? error.detail : {};
+  const message = filterErrorMessage(error, detail);
+  if (detail.option && $(`f-${detail.option}-error`)) {
     $("filters").open = true;
-    showError($(`f-${option}-error`), error.message);
+    showError($(`f-${detail.option}-error`), message);
     showError($("options-error"), t("filters.server_refused"));
+    return;
+  }
+  if (detail.code) {
+    showError($("options-error"), message);
     return;
   }
   if (error.status === 503) {
@@ -280,6 +284,19 @@ function showRequestError(error) {
   }
   showError($("options-error"), error.message);
   if (!$("today-games").querySelector(".game")) fill($("today-games"), errorBox(error.message));
+}
+
+/** A refused filter in the page's language, from the error's code and figures; the server's
+ * English text for a code the catalog does not know. */
+function filterErrorMessage(error, detail) {
+  const key = `filter_error.${detail.code}`;
+  if (error.status !== 422 || !hasMessage(key)) return error.message;
+  return t(key, { ...detail, option: optionName(detail.option) });
+}
+
+function optionName(option) {
+  if (FILTER_ORDER.includes(option)) return t(`filter.${option}`);
+  return option === "fixed" || option === "excluded" ? t(`filters.${option}`) : option;
 }
 
 function showGames(result, asked) {

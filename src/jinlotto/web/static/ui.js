@@ -4,6 +4,10 @@ const MESSAGES = JSON.parse(document.getElementById("messages").textContent);
 export const LANG = document.documentElement.lang === "en" ? "en" : "ko";
 const LOCALE = LANG === "en" ? "en-GB" : "ko-KR";
 
+export function hasMessage(key) {
+  return Object.hasOwn(MESSAGES, key);
+}
+
 /** The message `key`, with `{name}` placeholders filled from `values`. */
 export function t(key, values = {}) {
   const text = MESSAGES[key];
@@ -151,6 +155,31 @@ export function dataTable(caption, headers, rows) {
       h("tbody", {}, rows.map((cells) => h("tr", {}, cells.map((cell, i) => (i === 0 ? h("th", { scope: "row" }, cell) : h("td", {}, cell)))))),
     ),
   );
+}
+
+export const LETTERS = ["A", "B", "C", "D", "E"];
+
+/** One graded game as a list item: its balls (the matches marked when `draw` is given), how
+ * many matched, and the rank and prize. */
+export function gradedGame(game, index, draw) {
+  const drawn = draw ? new Set([...draw.numbers, draw.bonus_no]) : null;
+  const hits = drawn ? new Set(game.numbers.filter((n) => drawn.has(n) && (n !== draw.bonus_no || game.bonus_matched))) : undefined;
+  const outcome = game.rank
+    ? `${rankLabel(game.rank)} · ${game.prize === null ? t("check.prize_unknown") : formatWon(game.prize)}${game.prize_source === "rule" ? ` ${t("check.by_rule")}` : ""}`
+    : rankLabel(0);
+  const kind = game.kind && game.kind !== "unknown" ? ` · ${t(`check.kind_${game.kind}`)}` : "";
+  return h(
+    "li",
+    { class: `result-game${game.rank ? " result-win" : ""}` },
+    h("span", { class: "game-letter" }, LETTERS[index]),
+    ballRow(game.numbers, { small: true, highlight: hits, label: t("check.game_label", { letter: LETTERS[index] }) }),
+    h("span", { class: "result-outcome" }, h("span", { class: "fine" }, t("check.matched", { n: game.matched }), game.bonus_matched ? ` + ${t("check.bonus")}` : "", kind), h("strong", {}, outcome)),
+  );
+}
+
+/** What a set of graded games paid in all (unpublished prizes count as nothing). */
+export function totalPrize(games) {
+  return games.reduce((sum, game) => sum + (game.prize || 0), 0);
 }
 
 /** Ranks as players say them. */
