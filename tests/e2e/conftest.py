@@ -6,11 +6,13 @@ when the page logs a console error, throws, or sends a request anywhere but 127.
 """
 
 import os
+import secrets
 import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -26,8 +28,11 @@ from playwright.sync_api import (
     sync_playwright,
 )
 from tests.support.processes import free_port, wait_healthy
+from tests.support.record import GAMES_1200, store_recommendation
 
-from jinlotto.api.deps import VISITOR_COOKIE
+from jinlotto.api.deps import VISITOR_COOKIE, VISITOR_KEY_BYTES
+from jinlotto.config import Settings
+from jinlotto.db.database import Database
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
@@ -204,6 +209,28 @@ def pages(browser: Browser) -> Iterator[PageFactory]:
     factory = PageFactory(browser)
     yield factory
     factory.close()
+
+
+def new_visitor() -> str:
+    """A visitor key as the server mints it, for a test to seed rows and set the cookie."""
+    return secrets.token_urlsafe(VISITOR_KEY_BYTES)
+
+
+def seed_numbers_for_draw_1200(server: Server, visitor_key: str) -> None:
+    """Store the five games a visitor received on the Thursday before draw 1200, as the daily
+    recommendation service stores them (ungraded: the weekly job has not run)."""
+    settings = Settings(_env_file=None, environment="test", database_url=server.database_url)  # type: ignore[call-arg]
+    database = Database.open(settings)
+    try:
+        store_recommendation(
+            database,
+            visitor_key=visitor_key,
+            draw_no=1200,
+            created_at=datetime(2025, 11, 27, 3, 0, tzinfo=UTC),
+            games=GAMES_1200[:5],
+        )
+    finally:
+        database.close()
 
 
 def screenshot(page: Page, name: str) -> Path:

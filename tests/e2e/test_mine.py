@@ -2,42 +2,17 @@
 save from the ticket checker (draw 1200 was 1 2 4 16 20 32 with bonus 45)."""
 
 import re
-import secrets
-from datetime import UTC, datetime
 from typing import Any
 
 import httpx
 from playwright.sync_api import Page, expect
-from tests.e2e.conftest import PageFactory, Server
-from tests.support.record import GAMES_1200, expected_grade, store_recommendation
+from tests.e2e.conftest import PageFactory, Server, new_visitor, seed_numbers_for_draw_1200
+from tests.support.record import GAMES_1200, expected_grade
 
-from jinlotto.api.deps import VISITOR_COOKIE, VISITOR_KEY_BYTES
-from jinlotto.config import Settings
-from jinlotto.db.database import Database
+from jinlotto.api.deps import VISITOR_COOKIE
 from jinlotto.services.visitors import MAX_OPEN_TICKETS
 
 LATIN_WORD = re.compile(r"[A-Za-z]{3,}")
-
-
-def new_visitor() -> str:
-    return secrets.token_urlsafe(VISITOR_KEY_BYTES)
-
-
-def seed_numbers_for_draw_1200(server: Server, visitor_key: str) -> None:
-    """Store the five games a visitor received on the Thursday before draw 1200, as the daily
-    recommendation service stores them (ungraded: the weekly job has not run)."""
-    settings = Settings(_env_file=None, environment="test", database_url=server.database_url)  # type: ignore[call-arg]
-    database = Database.open(settings)
-    try:
-        store_recommendation(
-            database,
-            visitor_key=visitor_key,
-            draw_no=1200,
-            created_at=datetime(2025, 11, 27, 3, 0, tzinfo=UTC),
-            games=GAMES_1200[:5],
-        )
-    finally:
-        database.close()
 
 
 def check_on_grid(page: Page, draw_no: int, numbers: tuple[int, ...]) -> None:

@@ -7,9 +7,17 @@ and every picture was written.
 
 import pytest
 from playwright.sync_api import Page, ViewportSize, expect
-from tests.e2e.conftest import DESKTOP, PHONE, PageFactory, Server, screenshot
+from tests.e2e.conftest import (
+    DESKTOP,
+    PHONE,
+    PageFactory,
+    Server,
+    new_visitor,
+    screenshot,
+    seed_numbers_for_draw_1200,
+)
 
-SECTIONS = ("today", "latest", "check", "stats", "history", "honest")
+SECTIONS = ("today", "latest", "check", "mine", "stats", "history", "honest")
 
 
 def show(page: Page, section: str) -> None:
@@ -26,8 +34,11 @@ def assert_fits(page: Page) -> None:
 def test_screenshots_of_the_main_views(
     pages: PageFactory, server: Server, size: str, viewport: ViewportSize
 ) -> None:
-    page = pages.open(server, viewport=viewport)
+    visitor = new_visitor()  # one who received numbers for draw 1200, so My numbers has results
+    seed_numbers_for_draw_1200(server, visitor)
+    page = pages.open(server, viewport=viewport, visitor_key=visitor)
     page.wait_for_selector("body[data-stats-ready='1']")
+    page.wait_for_selector("body[data-mine-ready='1']")
     assert_fits(page)
     written = [screenshot(page, f"{size}-01-top")]
     for index, section in enumerate(SECTIONS, start=2):
@@ -42,7 +53,7 @@ def test_screenshots_of_the_main_views(
     page.locator("#f-odd_range-max").fill("2")
     page.locator("#filters").scroll_into_view_if_needed()
     assert_fits(page)
-    written.append(screenshot(page, f"{size}-08-filters"))
+    written.append(screenshot(page, f"{size}-09-filters"))
 
     page.locator("#check-draw").fill("1200")
     for number in (1, 2, 4, 16, 20, 45, 3, 9, 18, 27, 36, 44):
@@ -50,10 +61,15 @@ def test_screenshots_of_the_main_views(
     page.locator("#ticket-check").click()
     expect(page.locator("#check-result .result-game")).to_have_count(2)
     page.locator("#check-result").scroll_into_view_if_needed()
-    written.append(screenshot(page, f"{size}-09-ticket-result"))
+    written.append(screenshot(page, f"{size}-10-ticket-result"))
+    page.locator("#ticket-save").click()
+    expect(page.locator("#mine-tickets .entry")).to_have_count(1)
+    page.locator("#mine-tickets").scroll_into_view_if_needed()
+    assert_fits(page)
+    written.append(screenshot(page, f"{size}-11-mine-saved"))
 
     page.locator("#lang-switch").click()
     page.wait_for_selector("body[data-ready='1']")
     assert_fits(page)
-    written.append(screenshot(page, f"{size}-10-english"))
+    written.append(screenshot(page, f"{size}-12-english"))
     assert all(path.stat().st_size > 10_000 for path in written)
