@@ -37,7 +37,8 @@ def test_past_numbers_are_graded_against_their_draw_and_todays_wait_for_it(
     expect(today).to_contain_text("아직 추첨 전이에요")
     expect(page.locator("#mine-numbers")).not_to_contain_text("아직 결과가 나온 번호가 없어요")
 
-    expect(past.locator(".entry-title")).to_have_text("2025년 11월 27일 (목) 받은 번호 · 제1200회")
+    expect(past.locator(".entry-title")).to_have_text("제1200회")
+    expect(past.locator(".entry-sub")).to_have_text("2025년 11월 27일 (목)에 받음 · 통계 전략")
     expect(past.locator(".status")).to_have_text("결과")
     games = past.locator(".result-game")
     expect(games).to_have_count(5)

@@ -5,6 +5,7 @@ import { $, api, ballRow, emptyBox, errorBox, fill, formatDate, formatWon, grade
 
 const NUMBERS_SHOWN = 10;
 const TICKETS_SHOWN = 50; // the most that can wait for their draw
+const SHOWN_OPEN = 3; // entries shown before "show more"
 const draws = new Map(); // draw number -> promise of the stored draw (or null)
 
 export async function initMine() {
@@ -34,10 +35,10 @@ async function loadTickets() {
 async function numbersView(recommendations) {
   if (!recommendations.length) return emptyBox(t("mine.no_numbers"));
   const entries = await Promise.all(
-    recommendations.map((item) => entry(item, t("mine.received", { date: formatDate(item.generated_for), n: item.draw_no }), strategyName(item.strategy))),
+    recommendations.map((item) => entry(item, t("mine.draw", { n: item.draw_no }), t("mine.received", { date: formatDate(item.generated_for), strategy: strategyName(item.strategy) }))),
   );
   const graded = recommendations.some((item) => item.status === "graded");
-  return [graded ? null : h("p", { class: "fine" }, t("mine.none_graded")), h("ol", { class: "entries" }, entries)];
+  return [graded ? null : h("p", { class: "fine" }, t("mine.none_graded")), ...listed(entries)];
 }
 
 async function ticketsView(tickets) {
@@ -49,7 +50,16 @@ async function ticketsView(tickets) {
       return entry(item, t("mine.ticket", { n: item.draw_no }), saved, remove);
     }),
   );
-  return h("ol", { class: "entries" }, entries);
+  return listed(entries);
+}
+
+/** The newest entries, and the older ones folded away so the page stays short. */
+function listed(entries) {
+  const older = entries.slice(SHOWN_OPEN);
+  return [
+    h("ol", { class: "entries" }, entries.slice(0, SHOWN_OPEN)),
+    older.length ? h("details", { class: "more" }, h("summary", {}, t("mine.more", { n: older.length })), h("ol", { class: "entries" }, older)) : null,
+  ];
 }
 
 /** One received set or saved ticket: title, status, its games, and the total once graded. */
