@@ -1,4 +1,4 @@
-"""Screenshots of the main views at phone (375x812) and desktop (1280x800) sizes.
+"""Screenshots of the main views at phone (390x844) and desktop (1366x900) sizes.
 
 They are saved under ``build/screenshots/`` (or ``$JINLOTTO_SCREENSHOTS``) for people to look
 at; the test itself checks what can be checked mechanically: nothing is wider than the screen,
