@@ -5,11 +5,13 @@ Nothing is built at import time: callers ask ``get_settings()`` (cached) or, in 
 """
 
 from functools import lru_cache
+from ipaddress import IPv4Network, IPv6Network
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
+from limits import parse_many
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from jinlotto.errors import ConfigurationError
 
@@ -169,7 +171,10 @@ class Settings(BaseSettings):
         default=3.0, gt=0, le=30, description="Timeout of one Slack webhook request"
     )
     feedback_per_hour: int = Field(
-        default=5, ge=1, description="Feedback messages accepted per visitor per hour"
+        default=5,
+        ge=1,
+        description="Feedback messages accepted per visitor (jl_uid cookie) per hour, counted "
+        "atomically across processes",
     )
     recommendation_cache_size: int = Field(
         default=4096,
@@ -193,6 +198,78 @@ class Settings(BaseSettings):
         default=2, ge=1, description="Gunicorn worker processes (each holds its own pool)"
     )
 
+    # Abuse limits
+    max_json_body_bytes: int = Field(
+        default=16 * 1024,
+        ge=1024,
+        le=1024 * 1024,
+        description="Largest body of a JSON API request; a larger one is refused with 413 "
+        "while it is read (photo and admin file uploads have their own caps)",
+    )
+    max_header_bytes: int = Field(
+        default=32 * 1024,
+        ge=8 * 1024,
+        le=1024 * 1024,
+        description="Largest request head (request line and headers, a Cookie included) the "
+        "server buffers; a larger one is refused with 400 before it is read whole",
+    )
+    rate_limits_enabled: bool = Field(
+        default=True, description="Count requests per address and visitor and answer 429"
+    )
+    redis_url: SecretStr | None = Field(
+        default=None,
+        description="redis://host:port/db holding the rate-limit counters of every process "
+        "and machine; unset: they live in the database",
+    )
+    rate_limit_key_prefix: str = Field(
+        default="jinlotto",
+        min_length=1,
+        max_length=64,
+        description="Prefix of every rate-limit counter key (several sites on one Redis)",
+    )
+    trusted_proxies: Annotated[list[IPv4Network | IPv6Network], NoDecode] = Field(
+        default_factory=list,
+        description="Comma-separated addresses or networks of reverse proxies whose "
+        "X-Forwarded-For is believed; from anyone else it is ignored",
+    )
+    rate_limit_predict: str = Field(
+        default="30/minute;500/day",
+        description="Recommendation requests per visitor (limits notation, ';' between limits)",
+    )
+    rate_limit_predict_ip: str = Field(
+        default="300/minute", description="Recommendation requests per client address"
+    )
+    rate_limit_new_visitor_ip: str = Field(
+        default="30/minute;1000/day",
+        description="Recommendation requests without a visitor cookie per client address "
+        "(each stores a new visitor's games)",
+    )
+    rate_limit_feedback_ip: str = Field(
+        default="20/hour", description="Feedback messages per client address"
+    )
+    rate_limit_scan: str = Field(default="20/minute", description="Ticket photo scans per visitor")
+    rate_limit_scan_ip: str = Field(
+        default="60/minute", description="Ticket photo scans per client address"
+    )
+    rate_limit_admin_ip: str = Field(
+        default="30/minute", description="Admin requests per client address"
+    )
+    rate_limit_admin_failures_ip: str = Field(
+        default="10/hour",
+        description="Refused admin tokens per client address before its admin requests get 429",
+    )
+    cors_origins: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="Comma-separated origins allowed to call the API from a browser "
+        "(CORS); empty: none besides the site itself",
+    )
+    metrics_token: SecretStr | None = Field(
+        default=None, description="When set, /metrics needs 'Authorization: Bearer <token>'"
+    )
+    api_docs: bool = Field(
+        default=True, description="Serve the interactive API documentation at /docs and /redoc"
+    )
+
     # Operations
     scheduler_enabled: bool = Field(
         default=False,
@@ -214,6 +291,31 @@ class Settings(BaseSettings):
             if url.startswith(prefix):
                 return "postgresql+psycopg://" + url.removeprefix(prefix)
         return url
+
+    @field_validator("trusted_proxies", "cors_origins", mode="before")
+    @classmethod
+    def _comma_separated(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [part.strip() for part in value.split(",") if part.strip()]
+        return value
+
+    @field_validator(
+        "rate_limit_predict",
+        "rate_limit_predict_ip",
+        "rate_limit_new_visitor_ip",
+        "rate_limit_feedback_ip",
+        "rate_limit_scan",
+        "rate_limit_scan_ip",
+        "rate_limit_admin_ip",
+        "rate_limit_admin_failures_ip",
+    )
+    @classmethod
+    def _limit_notation(cls, value: str) -> str:
+        try:
+            parse_many(value)
+        except ValueError as error:
+            raise ValueError(f"not a rate limit like '30/minute;500/day': {value!r}") from error
+        return value
 
     @model_validator(mode="after")
     def _refuse_unsafe_production(self) -> "Settings":

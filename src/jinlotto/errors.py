@@ -99,6 +99,10 @@ class RateLimitedError(JinlottoError):
 
     http_status = 429
 
+    def __init__(self, message: str, *, retry_after: int, detail: object = None) -> None:
+        super().__init__(message, detail=detail)
+        self.retry_after = retry_after  # seconds until the window ends
+
 
 class LimitExceededError(JinlottoError):
     """A visitor already holds as many of something as allowed (for example, saved tickets)."""
@@ -122,3 +126,9 @@ class ConfigurationError(JinlottoError):
     """A setting read from the environment or ``.env`` has a value JinLotto cannot use."""
 
     http_status = 500
+
+
+class AlreadyRunningError(JinlottoError):
+    """A job that runs one at a time across every process is already running."""
+
+    http_status = 409

@@ -8,10 +8,12 @@ from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 
 from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
 from starlette.concurrency import run_in_threadpool
+from starlette.types import ASGIApp
 
 from jinlotto import __version__
-from jinlotto.api.errors import install_error_handlers
+from jinlotto.api.errors import TooLargeAsJsonMiddleware, install_error_handlers
 from jinlotto.api.metrics import (
     SLACK_FAILURES,
     MetricsMiddleware,
@@ -20,6 +22,7 @@ from jinlotto.api.metrics import (
 )
 from jinlotto.api.probe import HealthProbe
 from jinlotto.api.routes import routers
+from jinlotto.api.routes.data import admin_router
 from jinlotto.api.security import SecurityHeadersMiddleware
 from jinlotto.api.state import ServiceState
 from jinlotto.config import Settings
@@ -30,6 +33,7 @@ from jinlotto.domain.schedule import DRAW_TIME, KST
 from jinlotto.services.draws import NO_DATA_MESSAGE
 from jinlotto.services.models import active_model_name
 from jinlotto.services.notify import Notifier
+from jinlotto.services.ratelimit import RateLimiter
 from jinlotto.services.recommend import RecommendationCache
 from jinlotto.services.recommender import Recommender
 from jinlotto.services.scheduler import WeeklyScheduler
@@ -50,7 +54,7 @@ def create_app(settings: Settings) -> FastAPI:
         finally:
             await run_in_threadpool(_stop, state)
 
-    app = FastAPI(
+    app = JinlottoAPI(
         title="JinLotto",
         version=__version__,
         description=(
@@ -58,13 +62,33 @@ def create_app(settings: Settings) -> FastAPI:
             "has the same 1 in 8,145,060 chance of 1st prize; no strategy changes it."
         ),
         lifespan=lifespan,
+        max_body_size=settings.max_json_body_bytes,  # routes taking files raise their own cap
+        docs_url="/docs" if settings.api_docs else None,
+        redoc_url="/redoc" if settings.api_docs else None,
     )
     install_error_handlers(app)
     for router in routers:
         app.include_router(router)
+    if settings.admin_token is not None and settings.admin_token.get_secret_value():
+        app.include_router(admin_router)  # absent otherwise: 404 like any unknown path
     app.add_middleware(MetricsMiddleware)
-    app.add_middleware(SecurityHeadersMiddleware)
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_methods=["GET", "POST", "DELETE"],
+            allow_headers=["content-type", "authorization"],
+        )
     return app
+
+
+class JinlottoAPI(FastAPI):
+    """FastAPI with the security headers and the JSON 413 outermost, so that they apply to
+    every response, even those of Starlette's error and body-limit middleware (which sit
+    outside any ``add_middleware`` one)."""
+
+    def build_middleware_stack(self) -> ASGIApp:
+        return SecurityHeadersMiddleware(TooLargeAsJsonMiddleware(super().build_middleware_stack()))
 
 
 def _start(settings: Settings) -> ServiceState:
@@ -87,7 +111,10 @@ def _start(settings: Settings) -> ServiceState:
             refresh_seconds=settings.state_refresh_seconds,
         ),
         notifier=notifier,
+        limiter=RateLimiter(settings, database),
     )
+    if settings.environment == "production" and settings.api_docs:
+        logger.warning("API documentation is public at /docs and /redoc (API_DOCS=false hides it)")
     with database.sessions() as session:
         count, _, latest, _ = draw_repo.summary(session)
     if count:

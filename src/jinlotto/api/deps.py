@@ -8,12 +8,12 @@ from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, Request, Response
+from pydantic import SecretStr
 from sqlalchemy.orm import Session
 
 from jinlotto.api.state import ServiceState
 from jinlotto.config import Settings
 from jinlotto.db.database import Database
-from jinlotto.errors import AuthenticationError, NotFoundError
 
 VISITOR_COOKIE = "jl_uid"
 VISITOR_KEY_BYTES = 24  # 192 bits, written as 32 URL-safe characters
@@ -94,14 +94,8 @@ async def get_visitor(request: Request, response: Response, settings: SettingsDe
 VisitorDep = Annotated[Visitor, Depends(get_visitor)]
 
 
-async def require_admin(request: Request, settings: SettingsDep) -> None:
-    """Admin endpoints: 404 while no ``ADMIN_TOKEN`` is set, 401 without the right bearer token."""
-    if settings.admin_token is None or not settings.admin_token.get_secret_value():
-        raise NotFoundError("not found")
+def bearer_matches(request: Request, secret: SecretStr) -> bool:
+    """Whether the request's ``Authorization: Bearer`` token is ``secret`` (constant time)."""
     scheme, _, given = request.headers.get("authorization", "").partition(" ")
-    expected = settings.admin_token.get_secret_value().encode()
-    if scheme.lower() != "bearer" or not hmac.compare_digest(given.strip().encode(), expected):
-        raise AuthenticationError("admin endpoints need 'Authorization: Bearer <ADMIN_TOKEN>'")
-
-
-AdminDep = Depends(require_admin)
+    expected = secret.get_secret_value().encode()
+    return scheme.lower() == "bearer" and hmac.compare_digest(given.strip().encode(), expected)

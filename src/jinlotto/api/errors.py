@@ -6,10 +6,13 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.middleware.body_limit import MAX_BODY_SIZE_SCOPE_KEY
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from jinlotto.db.gate import CONNECTION_FAILURES, UNAVAILABLE_MESSAGE
-from jinlotto.errors import DatabaseUnavailableError, JinlottoError
+from jinlotto.errors import DatabaseUnavailableError, JinlottoError, RateLimitedError
 from jinlotto.services.notify import error_origin
 
 logger = logging.getLogger(__name__)
@@ -29,6 +32,8 @@ async def _domain_error(_: Request, error: Exception) -> JSONResponse:
     response = error_response(error.http_status, error.message, error.detail)
     if isinstance(error, DatabaseUnavailableError):
         response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    elif isinstance(error, RateLimitedError):
+        response.headers["Retry-After"] = str(error.retry_after)
     return response
 
 
@@ -46,12 +51,56 @@ def _problem(item: dict[str, Any]) -> dict[str, str]:
     return {"location": location, "message": str(item.get("msg", "invalid value"))[:200]}
 
 
-async def _http_error(_: Request, error: Exception) -> JSONResponse:
+async def _http_error(request: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, StarletteHTTPException)
+    if error.status_code == 413:
+        return _too_large(request.scope.get(MAX_BODY_SIZE_SCOPE_KEY))
     response = error_response(error.status_code, str(error.detail))
     if error.headers:
         response.headers.update(error.headers)
     return response
+
+
+def _too_large(limit: int | None) -> JSONResponse:
+    """The body passed the route's ``max_body_size`` (checked while it streams in)."""
+    size = "the allowed size" if limit is None else _size(limit)
+    return error_response(
+        413, f"the request body is larger than {size}", {"reason": "too_large", "limit": limit}
+    )
+
+
+def _size(count: int) -> str:
+    return f"{count // 2**20} MB" if count >= 2**20 else f"{count // 1024} kB"
+
+
+class TooLargeAsJsonMiddleware:
+    """Starlette answers a declared ``Content-Length`` over the limit with a plain-text 413 of
+    its own, outside the handlers; this gives that answer the JSON error shape too."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        replaced = False
+
+        async def send_as_json(message: Message) -> None:
+            nonlocal replaced
+            if message["type"] == "http.response.start" and _plain_413(message):
+                replaced = True
+                response = _too_large(scope.get(MAX_BODY_SIZE_SCOPE_KEY))
+                await response(scope, receive, send)
+            elif not replaced:
+                await send(message)
+
+        await self.app(scope, receive, send_as_json)
+
+
+def _plain_413(message: Message) -> bool:
+    content_type = Headers(raw=message.get("headers", [])).get("content-type", "")
+    return message["status"] == 413 and content_type.startswith("text/plain")
 
 
 async def _database_error(_: Request, error: Exception) -> JSONResponse:

@@ -1,13 +1,28 @@
 """Request and response bodies of the API."""
 
+import re
 from dataclasses import asdict
 from datetime import date, datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictInt, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictInt, model_validator
 
 from jinlotto.db.models import DrawRecord
 from jinlotto.db.repositories.draws import to_domain
+
+# C0 controls other than tab and line breaks, DEL, and lone UTF-16 surrogates: none is text a
+# person types, PostgreSQL refuses NUL, and a lone surrogate cannot be encoded to store it.
+_NOT_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+
+
+def _plain_text(value: str) -> str:
+    if _NOT_TEXT.search(value):
+        raise ValueError("must not contain control characters such as NUL")
+    return value
+
+
+Text = Annotated[str, AfterValidator(_plain_text)]
+"""Every text field of a request body: printable text, tabs and line breaks only."""
 
 
 class Strict(BaseModel):
@@ -18,8 +33,10 @@ class Strict(BaseModel):
 
 class PredictRequest(Strict):
     num_sets: StrictInt = Field(default=5, ge=1, le=5, description="How many games (1-5)")
-    strategy: str | None = Field(default=None, max_length=32)
-    filters: dict[str, Any] = Field(default_factory=dict)
+    strategy: Text | None = Field(default=None, max_length=32)
+    filters: dict[Annotated[Text, Field(max_length=32)], Any] = Field(
+        default_factory=dict, max_length=16
+    )
 
 
 class Relaxed(BaseModel):
@@ -65,13 +82,13 @@ class StrategiesResponse(BaseModel):
     filters: dict[str, FilterLimit] = Field(description="What each filter value may be")
 
 
-Game = list[StrictInt]
+Game = Annotated[list[StrictInt], Field(max_length=6)]
 
 
 class TicketCheckRequest(Strict):
     draw_no: StrictInt | None = Field(default=None, ge=1, le=9999)
     games: list[Game] | None = Field(default=None, min_length=1, max_length=5)
-    qr: str | None = Field(default=None, max_length=2048)
+    qr: Text | None = Field(default=None, max_length=2048)
 
     @model_validator(mode="after")
     def _one_form(self) -> "TicketCheckRequest":
@@ -212,7 +229,7 @@ class DrawPage(BaseModel):
 
 
 class FeedbackRequest(Strict):
-    message: str = Field(min_length=1, max_length=2000)
+    message: Text = Field(min_length=1, max_length=2000)
 
 
 class FeedbackResponse(BaseModel):

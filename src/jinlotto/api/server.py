@@ -12,6 +12,7 @@ from typing import Any
 
 from fastapi import FastAPI
 from gunicorn.app.base import BaseApplication  # type: ignore[import-untyped]
+from uvicorn.workers import UvicornWorker
 
 from jinlotto.config import MULTIPROC_ENV, get_settings
 from jinlotto.logging import configure_logging
@@ -47,12 +48,27 @@ def child_exit(_server: Any, worker: Any) -> None:
     multiprocess.mark_process_dead(worker.pid)  # type: ignore[no-untyped-call]
 
 
+def uvicorn_protocol(max_header_bytes: int) -> dict[str, Any]:
+    """The HTTP parser: h11, the one uvicorn parser that caps how much of a request head it
+    buffers (httptools reads a 10 MB Cookie header whole); a larger head gets 400."""
+    return {"http": "h11", "h11_max_incomplete_event_size": max_header_bytes}
+
+
+class Worker(UvicornWorker):
+    """Gunicorn worker with the parser above; gunicorn's own limit_request_* settings do not
+    apply here, since uvicorn (not gunicorn) parses the requests."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        self.CONFIG_KWARGS = {"loop": "auto", **uvicorn_protocol(get_settings().max_header_bytes)}
+        super().__init__(*args, **kwargs)
+
+
 def gunicorn_options(host: str, port: int, workers: int) -> dict[str, Any]:
     """Gunicorn settings shared by ``jinlotto serve`` and ``gunicorn.conf.py``."""
     return {
         "bind": f"{host}:{port}",
         "workers": workers,
-        "worker_class": "uvicorn.workers.UvicornWorker",
+        "worker_class": "jinlotto.api.server.Worker",
         "timeout": 120,
         "graceful_timeout": 30,
         "keepalive": 5,
@@ -82,7 +98,13 @@ def run(host: str, port: int, workers: int) -> None:
         import uvicorn
 
         uvicorn.run(
-            APP_FACTORY, factory=True, host=host, port=port, log_config=None, access_log=False
+            APP_FACTORY,
+            factory=True,
+            host=host,
+            port=port,
+            log_config=None,
+            access_log=False,
+            **uvicorn_protocol(get_settings().max_header_bytes),
         )
         return
     prepare_metrics_directory()

@@ -8,6 +8,7 @@ from jinlotto.config import Settings
 from jinlotto.db.database import Database
 from jinlotto.services.analysis import AnalysisCache
 from jinlotto.services.notify import Notifier
+from jinlotto.services.ratelimit import RateLimiter
 from jinlotto.services.recommend import RecommendationCache
 from jinlotto.services.recommender import Recommender
 from jinlotto.services.scheduler import WeeklyScheduler
@@ -25,5 +26,6 @@ class ServiceState:
     recommendations: RecommendationCache
     health: HealthProbe
     notifier: Notifier
+    limiter: RateLimiter
     scheduler: WeeklyScheduler | None = None
     analysis: AnalysisCache = field(default_factory=AnalysisCache)

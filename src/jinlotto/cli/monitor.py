@@ -118,6 +118,7 @@ def _monitor(
             thresholds=thresholds,
             alert=lambda text: send_slack(current, text),
             history=history,
+            metrics_token=current.metrics_token,
         )
 
 

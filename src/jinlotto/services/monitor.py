@@ -21,6 +21,7 @@ from typing import Any
 
 import httpx
 from prometheus_client.parser import text_string_to_metric_families
+from pydantic import SecretStr
 
 from jinlotto.domain.games import game_problem
 from jinlotto.domain.schedule import kst_date, kst_now
@@ -150,8 +151,12 @@ class Monitor:
         clock: Callable[[], float] = time.perf_counter,
         now: Callable[[], datetime] = kst_now,
         history: Iterable[Sample] = (),
+        metrics_token: SecretStr | None = None,
     ) -> None:
         self._client = client
+        self._metrics_headers = (
+            {"authorization": f"Bearer {metrics_token.get_secret_value()}"} if metrics_token else {}
+        )
         self._thresholds = thresholds
         self._alert = alert
         self._clock = clock
@@ -181,7 +186,7 @@ class Monitor:
             json={"num_sets": 1},
             headers={"cookie": f"jl_uid={MONITOR_VISITOR}"},
         )
-        metrics_call, metrics = self._call("GET", "/metrics")
+        metrics_call, metrics = self._call("GET", "/metrics", headers=self._metrics_headers)
         sample = Sample(
             at=self._now(),
             url=self.url,

@@ -14,6 +14,7 @@ from typing import Any, Literal
 
 from sqlalchemy.orm import Session
 
+from jinlotto.db.locks import lock_visitor
 from jinlotto.db.models import RecommendationRecord, SavedTicketRecord
 from jinlotto.db.repositories import draws as draw_repo
 from jinlotto.db.repositories import recommendations as recommendation_repo
@@ -72,7 +73,7 @@ def save_ticket(
         raise InvalidTicketError(
             f"draw {ticket.draw_no} is not on sale yet; tickets are sold for draw {on_sale}"
         )
-    ticket_repo.lock_visitor(session, visitor_key)
+    lock_visitor(session, visitor_key)
     record = ticket_repo.add(
         session,
         visitor_key=visitor_key,

@@ -1,22 +1,32 @@
-"""Data summary (public) and data administration (bearer token)."""
+"""Data summary (public) and data administration (bearer token, see :mod:`jinlotto.api.admin`)."""
 
 import json
+from datetime import timedelta
 from pathlib import Path as FilePath
 from typing import Any, Literal
 
 from fastapi import APIRouter, Request
-from pydantic import Field
+from fastapi.exceptions import RequestValidationError
+from pydantic import Field, ValidationError
+from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
-from jinlotto.api.deps import AdminDep, DatabaseDep, SettingsDep
-from jinlotto.api.schemas import Strict
+from jinlotto.api.admin import AdminRoute
+from jinlotto.api.deps import DatabaseDep, SettingsDep
+from jinlotto.api.schemas import Strict, Text
 from jinlotto.config import Settings
 from jinlotto.db.database import Database
-from jinlotto.errors import FileFormatError
-from jinlotto.services import draws
+from jinlotto.errors import AlreadyRunningError, FileFormatError
+from jinlotto.services import draws, jobs
 
 router = APIRouter(prefix="/api/data", tags=["data"])
+admin_router = APIRouter(prefix="/api/data", tags=["data"], route_class=AdminRoute)
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+_MULTIPART_OVERHEAD = 64 * 1024  # boundaries and part headers around the file
+# One fetch from the official source at a time (a full collection makes ~1,240 requests); the
+# lock expires by itself should its process die while holding it.
+SYNC_JOB = "admin-draw-sync"
+SYNC_TTL = timedelta(hours=2)
 
 
 class SyncOptions(Strict):
@@ -30,7 +40,7 @@ def summary(database: DatabaseDep) -> dict[str, Any]:
     return draws.status(database).to_dict()
 
 
-@router.post("/collect", dependencies=[AdminDep])
+@admin_router.post("/collect")
 def collect(
     database: DatabaseDep, settings: SettingsDep, options: SyncOptions | None = None
 ) -> dict[str, Any]:
@@ -38,7 +48,7 @@ def collect(
     return _update(database, settings, options, full=True)
 
 
-@router.post("/update", dependencies=[AdminDep])
+@admin_router.post("/update")
 def update(
     database: DatabaseDep, settings: SettingsDep, options: SyncOptions | None = None
 ) -> dict[str, Any]:
@@ -50,11 +60,20 @@ def _update(
     database: Database, settings: Settings, options: SyncOptions | None, *, full: bool
 ) -> dict[str, Any]:
     options = options or SyncOptions()
-    report = draws.update(database, settings, source=options.source, to=options.to, full=full)
+    if not jobs.try_acquire(database, SYNC_JOB, ttl=SYNC_TTL):
+        raise AlreadyRunningError("a draw collection or update is running; try again when it ends")
+    try:
+        report = draws.update(database, settings, source=options.source, to=options.to, full=full)
+    finally:
+        jobs.release(database, SYNC_JOB)
     return report.to_dict()
 
 
-@router.post("/sync-db", dependencies=[AdminDep])
+class ServerFile(Strict):
+    path: Text = Field(min_length=1, max_length=4096)
+
+
+@admin_router.post("/sync-db", max_body_size=MAX_UPLOAD_BYTES + _MULTIPART_OVERHEAD)
 async def sync_db(request: Request, database: DatabaseDep) -> dict[str, Any]:
     """Admin: import a draw file: JSON ``{"path": ...}`` on the server, or an uploaded file."""
     content_type = request.headers.get("content-type", "")
@@ -70,8 +89,21 @@ async def sync_db(request: Request, database: DatabaseDep) -> dict[str, Any]:
 def _import(database: Database, content: bytes | None, name: str) -> draws.ImportReport:
     with database.transaction() as session:
         if content is None:
-            return draws.import_file(session, FilePath(name))
+            return _import_server_file(session, FilePath(name))
         return draws.import_bytes(session, content, name=name)
+
+
+def _import_server_file(session: Session, path: FilePath) -> draws.ImportReport:
+    try:
+        return draws.import_file(session, path)
+    except FileFormatError as error:
+        if isinstance(error.__cause__, OSError):
+            raise  # cannot be read: says why, shows nothing of the file
+        # A readable file that is not a draw file may hold anything (/proc/self/environ):
+        # what the parser would quote from it must not reach the caller.
+        raise FileFormatError(
+            f"{path} is not a draw file (JSON or CSV of draws)", detail={"reason": "not_draws"}
+        ) from None
 
 
 async def _uploaded(request: Request) -> tuple[bytes, str]:
@@ -84,7 +116,7 @@ async def _uploaded(request: Request) -> tuple[bytes, str]:
 
 async def _body(request: Request) -> tuple[bytes | None, str]:
     """``{"path": ...}`` names a server file; any other body is the file's content itself."""
-    content = await _read_limited(request)
+    content = await request.body()  # the route's max_body_size refuses more while it streams
     if request.headers.get("content-type", "").startswith("application/json"):
         path = _path_field(content)
         if path is not None:
@@ -94,22 +126,14 @@ async def _body(request: Request) -> tuple[bytes | None, str]:
     return content, "upload"
 
 
-async def _read_limited(request: Request) -> bytes:
-    """The body, refused as soon as it passes ``MAX_UPLOAD_BYTES`` (never held whole first)."""
-    chunks, size = [], 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > MAX_UPLOAD_BYTES:
-            raise FileFormatError("the upload is larger than 20 MB")
-        chunks.append(chunk)
-    return b"".join(chunks)
-
-
 def _path_field(content: bytes) -> str | None:
     try:
         decoded = json.loads(content)
     except ValueError:
         return None
-    if isinstance(decoded, dict) and set(decoded) == {"path"} and isinstance(decoded["path"], str):
-        return str(decoded["path"])
-    return None
+    if not isinstance(decoded, dict) or set(decoded) != {"path"}:
+        return None
+    try:
+        return ServerFile.model_validate(decoded).path
+    except ValidationError as error:
+        raise RequestValidationError(error.errors()) from None

@@ -2,12 +2,13 @@
 
 from datetime import UTC, datetime
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, Request, Response
 
 from jinlotto import __version__
 from jinlotto.api import metrics
-from jinlotto.api.deps import StateDep
+from jinlotto.api.deps import StateDep, bearer_matches
 from jinlotto.api.schemas import HealthResponse
+from jinlotto.errors import AuthenticationError
 from jinlotto.services.draws import NO_DATA_MESSAGE, freshness
 
 router = APIRouter(tags=["health"])
@@ -42,6 +43,9 @@ async def version() -> dict[str, str]:
 
 
 @router.get("/metrics", include_in_schema=False)
-def prometheus(state: StateDep) -> Response:
-    """Metrics in the Prometheus text format."""
+def prometheus(state: StateDep, request: Request) -> Response:
+    """Metrics in the Prometheus text format (behind ``METRICS_TOKEN`` when it is set)."""
+    token = state.settings.metrics_token
+    if token is not None and token.get_secret_value() and not bearer_matches(request, token):
+        raise AuthenticationError("/metrics needs 'Authorization: Bearer <METRICS_TOKEN>'")
     return Response(metrics.render(state.metrics_state), media_type=metrics.METRICS_CONTENT_TYPE)

@@ -4,10 +4,11 @@ visitor saved."""
 from datetime import UTC, datetime
 from typing import Annotated
 
-from fastapi import APIRouter, File, Path, Query, Request, Response, UploadFile
+from fastapi import APIRouter, File, Path, Query, Response, UploadFile
 from starlette.concurrency import run_in_threadpool
 
 from jinlotto.api.deps import DatabaseDep, SessionDep, VisitorDep
+from jinlotto.api.limits import rate_limited
 from jinlotto.api.schemas import (
     SavedTicketPage,
     SavedTicketRead,
@@ -15,7 +16,7 @@ from jinlotto.api.schemas import (
     TicketCheckResponse,
 )
 from jinlotto.domain.games import validate_game
-from jinlotto.errors import ImageTooLargeError, InvalidTicketError
+from jinlotto.errors import InvalidTicketError
 from jinlotto.ingest.qr import Ticket, TicketGame, parse_qr
 from jinlotto.ingest.qr_image import MAX_IMAGE_BYTES, read_qr_text
 from jinlotto.services import visitors
@@ -34,19 +35,16 @@ def check(body: TicketCheckRequest, session: SessionDep) -> TicketCheckResponse:
     return TicketCheckResponse.model_validate(result.to_dict())
 
 
-@router.post("/scan")
+@router.post(
+    "/scan",
+    max_body_size=MAX_IMAGE_BYTES + _MULTIPART_OVERHEAD,
+    dependencies=[rate_limited("scan")],
+)
 async def scan(
-    request: Request,
     session: SessionDep,
     image: Annotated[UploadFile, File(description="A photo of the ticket: JPEG, PNG or WebP")],
 ) -> TicketCheckResponse:
     """Read the QR code in a photo of a paper ticket (<= 8 MB, <= 40 MP) and grade the ticket."""
-    declared = int(request.headers.get("content-length") or 0)
-    if declared > MAX_IMAGE_BYTES + _MULTIPART_OVERHEAD:
-        raise ImageTooLargeError(
-            f"the photo is larger than {MAX_IMAGE_BYTES // 2**20} MB",
-            detail={"reason": "too_large"},
-        )
     data = await image.read(MAX_IMAGE_BYTES + 1)
     text = await run_in_threadpool(read_qr_text, data)
     try:

@@ -4,7 +4,12 @@ from jinlotto.db.models.backtest import BacktestReportRecord
 from jinlotto.db.models.draws import DrawRecord
 from jinlotto.db.models.ml import ModelActivationRecord
 from jinlotto.db.models.operations import AccuracyRecord, SavedTicketRecord, WeeklyRunRecord
-from jinlotto.db.models.service import FeedbackRecord, JobLockRecord, RecommendationRecord
+from jinlotto.db.models.service import (
+    FeedbackRecord,
+    JobLockRecord,
+    RateLimitRecord,
+    RecommendationRecord,
+)
 
 __all__ = [
     "AccuracyRecord",
@@ -13,6 +18,7 @@ __all__ = [
     "FeedbackRecord",
     "JobLockRecord",
     "ModelActivationRecord",
+    "RateLimitRecord",
     "RecommendationRecord",
     "SavedTicketRecord",
     "WeeklyRunRecord",

@@ -70,3 +70,13 @@ class JobLockRecord(Base):
     holder: Mapped[str] = mapped_column(String(64))
     started_at: Mapped[datetime]
     expires_at: Mapped[datetime]
+
+
+class RateLimitRecord(Base):
+    """Requests counted for one rate-limit key in its current fixed window (without Redis)."""
+
+    __tablename__ = "rate_limits"
+
+    key: Mapped[str] = mapped_column(String(255), primary_key=True)
+    hits: Mapped[int] = mapped_column(Integer)
+    expires_at: Mapped[datetime] = mapped_column(index=True)

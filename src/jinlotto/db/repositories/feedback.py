@@ -8,14 +8,14 @@ from sqlalchemy.orm import Session
 from jinlotto.db.models import FeedbackRecord
 
 
-def count_since(session: Session, visitor_key: str, since: datetime) -> int:
-    """How many messages the visitor sent after ``since``."""
-    count = session.scalar(
-        select(func.count(FeedbackRecord.id)).where(
+def sent_since(session: Session, visitor_key: str, since: datetime) -> tuple[int, datetime | None]:
+    """How many messages the visitor sent after ``since``, and when the first of them was."""
+    count, first = session.execute(
+        select(func.count(FeedbackRecord.id), func.min(FeedbackRecord.created_at)).where(
             FeedbackRecord.visitor_key == visitor_key, FeedbackRecord.created_at > since
         )
-    )
-    return int(count or 0)
+    ).one()
+    return int(count or 0), first
 
 
 def add(session: Session, *, visitor_key: str, message: str, now: datetime) -> FeedbackRecord:

@@ -1,25 +1,12 @@
 """Reading and writing visitors' saved tickets."""
 
-import hashlib
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import delete, func, select, text
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from jinlotto.db.models import SavedTicketRecord
-
-
-def lock_visitor(session: Session, visitor_key: str) -> None:
-    """Serialise this visitor's ticket writes until the transaction ends.
-
-    PostgreSQL takes a transaction-scoped advisory lock keyed on the visitor, so that two
-    simultaneous saves count each other's rows; SQLite already has one writer at a time.
-    """
-    if session.get_bind().dialect.name != "postgresql":
-        return
-    key = int.from_bytes(hashlib.sha256(visitor_key.encode()).digest()[:8], "big", signed=True)
-    session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
 
 
 def add(session: Session, **values: Any) -> SavedTicketRecord:

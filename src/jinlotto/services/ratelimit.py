@@ -1,0 +1,123 @@
+"""Rate limits shared by every process and machine serving one site.
+
+The counting is the ``limits`` library's fixed-window strategy. Counters live in Redis when
+``REDIS_URL`` is set, otherwise in the ``rate_limits`` table of the service's own database,
+incremented by one atomic upsert, so several processes on one database share them too.
+"""
+
+import logging
+import math
+import time
+from datetime import UTC, datetime, timedelta
+from functools import lru_cache
+
+from limits import RateLimitItem, parse_many
+from limits.errors import StorageError
+from limits.storage import RedisStorage, Storage
+from limits.strategies import FixedWindowRateLimiter
+from sqlalchemy.exc import SQLAlchemyError
+
+from jinlotto.config import Settings
+from jinlotto.db.database import Database
+from jinlotto.db.repositories import rate_limits as limit_repo
+from jinlotto.errors import RateLimitedError
+
+logger = logging.getLogger(__name__)
+
+PRUNE_EVERY_SECONDS = 60.0  # how often a process deletes expired database counters
+
+
+class DatabaseStorage(Storage):
+    """A ``limits`` storage over the ``rate_limits`` table (SQLite or PostgreSQL)."""
+
+    STORAGE_SCHEME = None  # built directly, never from a URI
+
+    def __init__(self, database: Database) -> None:
+        super().__init__()
+        self._database = database
+        self._pruned_at = 0.0
+
+    @property
+    def base_exceptions(self) -> type[Exception]:
+        return SQLAlchemyError
+
+    def incr(self, key: str, expiry: int, amount: int = 1) -> int:
+        now = datetime.now(UTC)
+        with self._database.transaction() as session:
+            count = limit_repo.incr(
+                session, key, amount=amount, window=timedelta(seconds=expiry), now=now
+            )
+            if time.monotonic() - self._pruned_at > PRUNE_EVERY_SECONDS:
+                self._pruned_at = time.monotonic()
+                limit_repo.prune(session, now=now)
+        return count
+
+    def get(self, key: str) -> int:
+        with self._database.sessions() as session:
+            return limit_repo.current(session, key, now=datetime.now(UTC))[0]
+
+    def get_expiry(self, key: str) -> float:
+        with self._database.sessions() as session:
+            _, expires_at = limit_repo.current(session, key, now=datetime.now(UTC))
+        return expires_at.timestamp() if expires_at is not None else time.time()
+
+    def check(self) -> bool:
+        return True  # the database's own health is reported by /api/health
+
+    def reset(self) -> int | None:
+        with self._database.transaction() as session:
+            return limit_repo.clear(session)
+
+    def clear(self, key: str) -> None:
+        with self._database.transaction() as session:
+            limit_repo.clear(session, key)
+
+
+@lru_cache(maxsize=64)
+def _parsed(limits: str) -> list[RateLimitItem]:
+    return parse_many(limits)
+
+
+class RateLimiter:
+    """Named limits (``"predict"``, ``"feedback"``…) counted per identity (an address, a
+    visitor); each limit string is in the ``limits`` notation, e.g. ``"30/minute;500/day"``."""
+
+    def __init__(self, settings: Settings, database: Database) -> None:
+        self._enabled = settings.rate_limits_enabled
+        self._prefix = settings.rate_limit_key_prefix
+        storage: Storage = (
+            RedisStorage(
+                settings.redis_url.get_secret_value(), key_prefix=self._prefix, wrap_exceptions=True
+            )
+            if settings.redis_url is not None
+            else DatabaseStorage(database)
+        )
+        self._limiter = FixedWindowRateLimiter(storage)
+
+    def hit(self, limits: str, *identity: str) -> None:
+        """Count one request of ``identity``; :class:`RateLimitedError` once it is over."""
+        self._apply(limits, identity, count=True)
+
+    def check(self, limits: str, *identity: str) -> None:
+        """:class:`RateLimitedError` if ``identity`` is already over, without counting."""
+        self._apply(limits, identity, count=False)
+
+    def _apply(self, limits: str, identity: tuple[str, ...], *, count: bool) -> None:
+        if not self._enabled:
+            return
+        for item in _parsed(limits):
+            ask = self._limiter.hit if count else self._limiter.test
+            try:
+                allowed = ask(item, self._prefix, *identity)
+            except StorageError as error:  # Redis down: serve rather than refuse everyone
+                logger.warning("rate-limit storage unavailable: %s", type(error.storage_error))
+                return
+            if not allowed:
+                raise RateLimitedError(
+                    "too many requests; please try again later",
+                    retry_after=self._retry_after(item, identity),
+                )
+
+    def _retry_after(self, item: RateLimitItem, identity: tuple[str, ...]) -> int:
+        reset_at, _ = self._limiter.get_window_stats(item, self._prefix, *identity)
+        return max(1, math.ceil(reset_at - time.time()))
