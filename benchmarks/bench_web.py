@@ -134,6 +134,7 @@ def run(workers: int, duration: int, port: int, directory: Path, database_url: s
         "WARMUP_ON_STARTUP": "true",
         "LOG_LEVEL": "WARNING",
         "PROMETHEUS_MULTIPROC_DIR": str(directory / "metrics"),
+        "RATE_LIMITS_ENABLED": "false",  # one load generator is one address: measure, not limit
     }
     command = [sys.executable, "-m", "jinlotto", "serve", "--port", str(port)]
     server = subprocess.Popen([*command, "--workers", str(workers)], env=env, cwd=directory)

@@ -153,7 +153,8 @@ class Settings(BaseSettings):
     # Web service
     admin_token: SecretStr | None = Field(
         default=None,
-        description="Bearer token of the admin endpoints (they answer 404 while unset)",
+        description="Bearer token of the admin endpoints (while unset they answer 404, whatever "
+        "the body); one collection or update runs at a time across processes (409 otherwise)",
     )
     cookie_secure: bool = Field(
         default=False,
@@ -219,7 +220,7 @@ class Settings(BaseSettings):
     redis_url: SecretStr | None = Field(
         default=None,
         description="redis://host:port/db holding the rate-limit counters of every process "
-        "and machine; unset: they live in the database",
+        "and machine; unset: they live in the database (`rate_limits` table)",
     )
     rate_limit_key_prefix: str = Field(
         default="jinlotto",
@@ -234,7 +235,8 @@ class Settings(BaseSettings):
     )
     rate_limit_predict: str = Field(
         default="30/minute;500/day",
-        description="Recommendation requests per visitor (limits notation, ';' between limits)",
+        description="Recommendation requests per visitor, in the `limits` library's notation "
+        "(`N/second|minute|hour|day`, `;` between limits)",
     )
     rate_limit_predict_ip: str = Field(
         default="300/minute", description="Recommendation requests per client address"
@@ -256,7 +258,8 @@ class Settings(BaseSettings):
     )
     rate_limit_admin_failures_ip: str = Field(
         default="10/hour",
-        description="Refused admin tokens per client address before its admin requests get 429",
+        description="Refused admin tokens per client address before its admin requests get 429 "
+        "(each refusal is logged, never the token)",
     )
     cors_origins: Annotated[list[str], NoDecode] = Field(
         default_factory=list,
@@ -264,10 +267,14 @@ class Settings(BaseSettings):
         "(CORS); empty: none besides the site itself",
     )
     metrics_token: SecretStr | None = Field(
-        default=None, description="When set, /metrics needs 'Authorization: Bearer <token>'"
+        default=None,
+        description="When set, `/metrics` needs `Authorization: Bearer <token>` "
+        "(`jinlotto monitor` sends it)",
     )
     api_docs: bool = Field(
-        default=True, description="Serve the interactive API documentation at /docs and /redoc"
+        default=True,
+        description="Serve the interactive API documentation at `/docs` and `/redoc` "
+        "(production logs a warning while they are public)",
     )
 
     # Operations

@@ -89,7 +89,7 @@ def site(
                 )
                 urls.append(f"http://127.0.0.1:{port}")
             for address, process in zip(urls, processes, strict=True):
-                wait_healthy(address, process)
+                wait_healthy(address, process, timeout=180)  # a busy machine starts slowly
             yield Site(urls, database, official, token)
         finally:
             for process in processes:

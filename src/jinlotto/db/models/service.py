@@ -76,6 +76,7 @@ class RateLimitRecord(Base):
     """Requests counted for one rate-limit key in its current fixed window (without Redis)."""
 
     __tablename__ = "rate_limits"
+    __table_args__ = (written_by("jinlotto.services.ratelimit"),)
 
     key: Mapped[str] = mapped_column(String(255), primary_key=True)
     hits: Mapped[int] = mapped_column(Integer)
