@@ -3,6 +3,7 @@
 The counting is the ``limits`` library's fixed-window strategy. Counters live in Redis when
 ``REDIS_URL`` is set, otherwise in the ``rate_limits`` table of the service's own database,
 incremented by one atomic upsert, so several processes on one database share them too.
+When the storage fails, requests are let through (and a warning logged) rather than refused.
 """
 
 import logging
@@ -20,7 +21,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from jinlotto.config import Settings
 from jinlotto.db.database import Database
 from jinlotto.db.repositories import rate_limits as limit_repo
-from jinlotto.errors import RateLimitedError
+from jinlotto.errors import DatabaseUnavailableError, RateLimitedError
 
 logger = logging.getLogger(__name__)
 
@@ -28,20 +29,26 @@ PRUNE_EVERY_SECONDS = 60.0  # how often a process deletes expired database count
 
 
 class DatabaseStorage(Storage):
-    """A ``limits`` storage over the ``rate_limits`` table (SQLite or PostgreSQL)."""
+    """A ``limits`` storage over the ``rate_limits`` table (SQLite or PostgreSQL).
+
+    While the database is not answering nothing is counted (every request passes), so that
+    what can be served without the database (a repeat visitor's cached games) still is.
+    """
 
     STORAGE_SCHEME = None  # built directly, never from a URI
 
     def __init__(self, database: Database) -> None:
-        super().__init__()
+        super().__init__(wrap_exceptions=True)
         self._database = database
         self._pruned_at = 0.0
 
     @property
-    def base_exceptions(self) -> type[Exception]:
-        return SQLAlchemyError
+    def base_exceptions(self) -> tuple[type[Exception], ...]:
+        return (SQLAlchemyError, DatabaseUnavailableError)
 
     def incr(self, key: str, expiry: int, amount: int = 1) -> int:
+        if not self._database.gate.answering:
+            return 0
         now = datetime.now(UTC)
         with self._database.transaction() as session:
             count = limit_repo.incr(
@@ -53,6 +60,8 @@ class DatabaseStorage(Storage):
         return count
 
     def get(self, key: str) -> int:
+        if not self._database.gate.answering:
+            return 0
         with self._database.sessions() as session:
             return limit_repo.current(session, key, now=datetime.now(UTC))[0]
 
@@ -109,8 +118,8 @@ class RateLimiter:
             ask = self._limiter.hit if count else self._limiter.test
             try:
                 allowed = ask(item, self._prefix, *identity)
-            except StorageError as error:  # Redis down: serve rather than refuse everyone
-                logger.warning("rate-limit storage unavailable: %s", type(error.storage_error))
+            except StorageError as error:  # storage down: serve rather than refuse everyone
+                logger.warning("rate-limit storage unavailable: %s", type(error.storage_error).__name__)
                 return
             if not allowed:
                 raise RateLimitedError(
