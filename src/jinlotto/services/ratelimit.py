@@ -119,7 +119,9 @@ class RateLimiter:
             try:
                 allowed = ask(item, self._prefix, *identity)
             except StorageError as error:  # storage down: serve rather than refuse everyone
-                logger.warning("rate-limit storage unavailable: %s", type(error.storage_error).__name__)
+                logger.warning(
+                    "rate-limit storage unavailable: %s", type(error.storage_error).__name__
+                )
                 return
             if not allowed:
                 raise RateLimitedError(
