@@ -12,7 +12,6 @@ from typing import Any
 
 from fastapi import FastAPI
 from gunicorn.app.base import BaseApplication  # type: ignore[import-untyped]
-from uvicorn.workers import UvicornWorker
 
 from jinlotto.config import MULTIPROC_ENV, get_settings
 from jinlotto.logging import configure_logging
@@ -54,21 +53,12 @@ def uvicorn_protocol(max_header_bytes: int) -> dict[str, Any]:
     return {"http": "h11", "h11_max_incomplete_event_size": max_header_bytes}
 
 
-class Worker(UvicornWorker):
-    """Gunicorn worker with the parser above; gunicorn's own limit_request_* settings do not
-    apply here, since uvicorn (not gunicorn) parses the requests."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        self.CONFIG_KWARGS = {"loop": "auto", **uvicorn_protocol(get_settings().max_header_bytes)}
-        super().__init__(*args, **kwargs)
-
-
 def gunicorn_options(host: str, port: int, workers: int) -> dict[str, Any]:
     """Gunicorn settings shared by ``jinlotto serve`` and ``gunicorn.conf.py``."""
     return {
         "bind": f"{host}:{port}",
         "workers": workers,
-        "worker_class": "jinlotto.api.server.Worker",
+        "worker_class": "jinlotto.api.worker.Worker",
         "timeout": 120,
         "graceful_timeout": 30,
         "keepalive": 5,

@@ -3,6 +3,7 @@ address and visitor (in the database or in Redis), the admin surface, and the he
 response carries. Oversized bodies and headers are in tests/integration/test_abuse_processes.py
 (they need a real server)."""
 
+import itertools
 import json
 import logging
 import os
@@ -46,21 +47,20 @@ def _no_traceback(caplog: pytest.LogCaptureFixture) -> None:
         ("lone \ud800 surrogate", "invalid request"),  # pydantic's check may come first
     ],
 )
-@pytest.mark.parametrize("headers", [{}, COOKIE], ids=["new visitor", "with cookie"])
 def test_text_fields_refuse_control_characters_with_a_clear_422(
-    client: TestClient,
+    empty_client: TestClient,
     database: Database,
     caplog: pytest.LogCaptureFixture,
     text: str,
     problem: str,
-    headers: dict[str, str],
 ) -> None:
+    client = empty_client
     bodies = {
         "/api/feedback": {"message": text},
         "/api/predict": {"strategy": text},
         "/api/tickets/check": {"qr": text},
     }
-    for path, body in bodies.items():
+    for (path, body), headers in itertools.product(bodies.items(), ({}, COOKIE)):
         # json.dumps writes \u escapes, which also carry a lone surrogate.
         raw = json.dumps(body).encode()
         response = client.post(
@@ -74,7 +74,8 @@ def test_text_fields_refuse_control_characters_with_a_clear_422(
     _no_traceback(caplog)
 
 
-def test_list_lengths_are_bounded_by_the_schema(client: TestClient) -> None:
+def test_list_lengths_are_bounded_by_the_schema(empty_client: TestClient) -> None:
+    client = empty_client
     long_game = client.post("/api/tickets/check", json={"draw_no": 1, "games": [[1] * 500]})
     assert long_game.status_code == 422
     assert "at most 6" in long_game.json()["error"]
@@ -168,7 +169,10 @@ def test_with_redis_the_counters_are_shared_by_every_instance(
     assert _rows(database, RateLimitRecord) == 0  # nothing counted in the database
 
 
-def test_without_a_token_every_admin_route_is_404_whatever_the_body(client: TestClient) -> None:
+def test_without_a_token_every_admin_route_is_404_whatever_the_body(
+    empty_client: TestClient,
+) -> None:
+    client = empty_client
     for path in ("/api/data/collect", "/api/data/update", "/api/data/sync-db"):
         for body in (b"{not json", b'{"source": 5}', b"x" * 1000):
             response = client.post(
@@ -179,7 +183,7 @@ def test_without_a_token_every_admin_route_is_404_whatever_the_body(client: Test
 
 
 def test_refused_admin_tokens_are_logged_without_the_token_and_then_limited(
-    make_client: ClientFactory, loaded: Database, caplog: pytest.LogCaptureFixture
+    make_client: ClientFactory, database: Database, caplog: pytest.LogCaptureFixture
 ) -> None:
     wrong = "wrong-token-never-logged"
     with make_client(admin_token=SecretStr(TOKEN), rate_limit_admin_failures_ip="3/hour") as client:
@@ -221,7 +225,9 @@ def test_sync_db_never_echoes_a_server_file_that_is_not_a_draw_file(
     assert nul.status_code == 422 and "control characters" in nul.json()["error"]
 
 
-def test_security_headers_are_on_errors_and_500s_too(settings: Settings, loaded: Database) -> None:
+def test_security_headers_are_on_errors_and_500s_too(
+    settings: Settings, database: Database
+) -> None:
     app = create_app(settings.model_copy(update={"enable_ml": False}))
 
     def broken() -> None:
@@ -248,7 +254,7 @@ def test_security_headers_are_on_errors_and_500s_too(settings: Settings, loaded:
 
 
 def test_cors_is_closed_unless_origins_are_configured(
-    make_client: ClientFactory, loaded: Database
+    make_client: ClientFactory, database: Database
 ) -> None:
     preflight = {
         "origin": "https://friend.example",
@@ -269,7 +275,7 @@ def test_cors_is_closed_unless_origins_are_configured(
     assert "access-control-allow-origin" not in stranger.headers
 
 
-def test_metrics_can_require_a_token(make_client: ClientFactory, loaded: Database) -> None:
+def test_metrics_can_require_a_token(make_client: ClientFactory, database: Database) -> None:
     with make_client(metrics_token=SecretStr("metrics-token-for-tests")) as client:
         anonymous = client.get("/metrics")
         wrong = client.get("/metrics", headers={"authorization": "Bearer nope"})
@@ -279,7 +285,7 @@ def test_metrics_can_require_a_token(make_client: ClientFactory, loaded: Databas
 
 
 def test_public_docs_in_production_are_warned_about_and_can_be_hidden(
-    make_client: ClientFactory, loaded: Database, caplog: pytest.LogCaptureFixture
+    make_client: ClientFactory, database: Database, caplog: pytest.LogCaptureFixture
 ) -> None:
     with make_client(environment="production") as client:
         assert client.get("/docs").status_code == 200
