@@ -12,8 +12,14 @@ a model, starts ``jinlotto serve --workers N`` with ``ENABLE_ML=true`` and
 - ``POST /api/predict`` by new visitors (no cookie: generate with the model, one insert each);
 - ``GET /api/health``.
 
+and ``GET /api/health`` again (4 connections) while new visitors load the server. It prints each
+rate as a share of the reference, the memory of each worker (RSS, and PSS/USS from
+``/proc/PID/smaps_rollup``: pages shared with the master and the other workers count once), and
+the cold start: launch to the first correct ``/api/predict`` answered with the active model.
+
 Goals: repeat-visitor predict >= 1/2 of the reference requests/s and p99 < 20 ms; new-visitor
-predict >= 1/3 of the reference; health p99 < 5 ms; resident memory < 250 MB per worker.
+predict >= 1/3 of the reference and p99 < 50 ms; health p99 < 5 ms, and under new-visitor load
+at most 1.5x its idle p50/p99; memory <= 150 MB per worker; cold start < 2 s.
 """
 
 import argparse
@@ -23,8 +29,11 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
@@ -45,9 +54,19 @@ REPEAT_VISITORS = 512
 BODY = '{"num_sets": 5}'
 
 
-def wrk(url: str, path: str, duration: int, script: Path | None) -> tuple[float, float]:
-    """Requests per second and p99 latency (ms) of one wrk run."""
-    command = ["wrk", "-t2", "-c32", f"-d{duration}s", "--latency"]
+@dataclass(frozen=True)
+class Run:
+    """What one wrk run measured."""
+
+    rate: float
+    p50_ms: float
+    p99_ms: float
+
+
+def wrk(url: str, path: str, duration: int, script: Path | None, connections: int = 32) -> Run:
+    """Requests per second and latency percentiles of one wrk run."""
+    threads = min(2, connections)
+    command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{duration}s", "--latency"]
     if script is not None:
         command += ["-s", str(script)]
     output = subprocess.run(
@@ -57,9 +76,24 @@ def wrk(url: str, path: str, duration: int, script: Path | None) -> tuple[float,
     if errors:
         print(f"  warning: {errors.group(1)} non-2xx responses on {path}")
     rate = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))  # type: ignore[union-attr]
-    value, unit = re.search(r"99%\s+([\d.]+)(us|ms|s)", output).groups()  # type: ignore[union-attr]
-    p99_ms = float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
-    return rate, p99_ms
+    return Run(rate, _percentile_ms(output, "50%"), _percentile_ms(output, "99%"))
+
+
+def _percentile_ms(output: str, label: str) -> float:
+    value, unit = re.search(label + r"\s+([\d.]+)(us|ms|s)", output).groups()  # type: ignore[union-attr]
+    return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+
+
+def wrk_during(url: str, duration: int, load: Callable[[], Run]) -> tuple[Run, Run]:
+    """``load`` and, at the same time, health with 4 connections for the same time."""
+    health: list[Run] = []
+    thread = threading.Thread(
+        target=lambda: health.append(wrk(url, "/api/health", duration, None, connections=4))
+    )
+    thread.start()
+    loaded = load()
+    thread.join()
+    return loaded, health[0]
 
 
 def predict_script(directory: Path, keys: list[str] | None) -> Path:
@@ -86,26 +120,30 @@ def predict_script(directory: Path, keys: list[str] | None) -> Path:
     return path
 
 
-def worker_rss_mb(master_pid: int) -> list[float]:
-    """Resident memory of each gunicorn worker (children of the master), in MB."""
+def worker_memory_mb(master_pid: int) -> list[tuple[float, float, float]]:
+    """(RSS, PSS, USS) of each gunicorn worker (children of the master), in MB."""
     children = Path(f"/proc/{master_pid}/task/{master_pid}/children").read_text().split()
     sizes = []
     for pid in children:
-        status = Path(f"/proc/{pid}/status").read_text()
-        sizes.append(int(re.search(r"VmRSS:\s+(\d+) kB", status).group(1)) / 1024)  # type: ignore[union-attr]
+        rollup = Path(f"/proc/{pid}/smaps_rollup").read_text()
+        kb = {key: int(value) for key, value in re.findall(r"^(\w+):\s+(\d+) kB", rollup, re.M)}
+        unique = kb["Private_Clean"] + kb["Private_Dirty"]
+        sizes.append((kb["Rss"] / 1024, kb["Pss"] / 1024, unique / 1024))
     return sizes
 
 
-def wait_healthy(url: str) -> None:
-    deadline = time.monotonic() + 90
+def first_prediction(url: str, launched: float) -> float:
+    """Seconds from ``launched`` until /api/predict answers with the active model."""
+    deadline = launched + 90
     while time.monotonic() < deadline:
         try:
-            if httpx.get(url + "/api/health", timeout=1).status_code == 200:
-                return
+            reply = httpx.post(url + "/api/predict", json={"num_sets": 5}, timeout=5)
+            if reply.status_code == 200 and reply.json()["model_version"] is not None:
+                return time.monotonic() - launched
         except httpx.HTTPError:
             pass
-        time.sleep(0.3)
-    raise SystemExit("the server did not become healthy")
+        time.sleep(0.02)
+    raise SystemExit("the server did not answer /api/predict with the model")
 
 
 def prepare(database_url: str, model_dir: Path) -> None:
@@ -137,45 +175,66 @@ def run(workers: int, duration: int, port: int, directory: Path, database_url: s
         "RATE_LIMITS_ENABLED": "false",  # one load generator is one address: measure, not limit
     }
     command = [sys.executable, "-m", "jinlotto", "serve", "--port", str(port)]
+    launched = time.monotonic()
     server = subprocess.Popen([*command, "--workers", str(workers)], env=env, cwd=directory)
     try:
-        wait_healthy(url)
+        cold_start = first_prediction(url, launched)
         keys = [uuid.uuid4().hex for _ in range(REPEAT_VISITORS)]
         with httpx.Client(base_url=url, timeout=30) as client:
             for key in keys:  # the first request of each repeat visitor stores today's games
                 reply = client.post("/api/predict", json={"num_sets": 5}, cookies={"jl_uid": key})
                 reply.raise_for_status()
             print(f"strategy served: {reply.json()['strategy']} ({reply.json()['model_version']})")
+        new_script = predict_script(directory, None)
         results = {
             "trivial GET /api/version": wrk(url, "/api/version", duration, None),
             "repeat-visitor POST /api/predict": wrk(
                 url, "/api/predict", duration, predict_script(directory, keys)
             ),
-            "new-visitor POST /api/predict": wrk(
-                url, "/api/predict", duration, predict_script(directory, None)
-            ),
+            "new-visitor POST /api/predict": wrk(url, "/api/predict", duration, new_script),
             "GET /api/health": wrk(url, "/api/health", duration, None),
+            "GET /api/health -c4 idle": wrk(url, "/api/health", duration, None, connections=4),
         }
-        rss = worker_rss_mb(server.pid)
+        loaded, health = wrk_during(
+            url, duration, lambda: wrk(url, "/api/predict", duration, new_script)
+        )
+        results["new-visitor POST /api/predict + health"] = loaded
+        results["GET /api/health -c4 during new"] = health
+        memory = worker_memory_mb(server.pid)
     finally:
         server.terminate()
         server.wait(timeout=30)
-    report(results, rss, workers, duration)
+    report(results, memory, cold_start, workers, duration)
 
 
 def report(
-    results: dict[str, tuple[float, float]], rss: list[float], workers: int, duration: int
+    results: dict[str, Run],
+    memory: list[tuple[float, float, float]],
+    cold_start: float,
+    workers: int,
+    duration: int,
 ) -> None:
     print(f"\nwrk -t2 -c32 -d{duration}s, {workers} gunicorn workers, {os.cpu_count()} CPUs")
-    for name, (rate, p99) in results.items():
-        print(f"{name:36s} {rate:9.0f} req/s   p99 {p99:7.2f} ms")
-    reference = results["trivial GET /api/version"][0]
+    reference = results["trivial GET /api/version"].rate
+    for name, run in results.items():
+        print(
+            f"{name:40s} {run.rate:7.0f} req/s {run.rate / reference:5.2f}x"
+            f"  p50 {run.p50_ms:6.2f}  p99 {run.p99_ms:7.2f} ms"
+        )
     repeat = results["repeat-visitor POST /api/predict"]
     new = results["new-visitor POST /api/predict"]
-    print(f"repeat-visitor / trivial: {repeat[0] / reference:.2f} (goal >= 0.50), p99 goal < 20 ms")
-    print(f"new-visitor / trivial:    {new[0] / reference:.2f} (goal >= 0.33)")
-    print(f"health p99: {results['GET /api/health'][1]:.2f} ms (goal < 5 ms)")
-    print("worker RSS MB: " + ", ".join(f"{size:.0f}" for size in rss) + " (goal < 250 each)")
+    idle = results["GET /api/health -c4 idle"]
+    loaded = results["GET /api/health -c4 during new"]
+    print(f"repeat-visitor / trivial: {repeat.rate / reference:.2f} (goal >= 0.50, p99 < 20 ms)")
+    print(f"new-visitor / trivial:    {new.rate / reference:.2f} (goal >= 0.33, p99 < 50 ms)")
+    print(f"health p99: {results['GET /api/health'].p99_ms:.2f} ms (goal < 5 ms)")
+    print(
+        f"health under new-visitor load / idle: p50 {loaded.p50_ms / idle.p50_ms:.2f}x, "
+        f"p99 {loaded.p99_ms / idle.p99_ms:.2f}x (goal <= 1.5x)"
+    )
+    for number, (rss, pss, uss) in enumerate(memory, 1):
+        print(f"worker {number} MB: RSS {rss:.0f}  PSS {pss:.0f}  USS {uss:.0f} (goal <= 150)")
+    print(f"cold start, launch to first model answer: {cold_start:.2f} s (goal < 2 s)")
 
 
 def main() -> None:
