@@ -34,7 +34,7 @@ from jinlotto.services.draws import NO_DATA_MESSAGE
 from jinlotto.services.models import active_model_name
 from jinlotto.services.notify import Notifier
 from jinlotto.services.ratelimit import RateLimiter
-from jinlotto.services.recommend import RecommendationCache
+from jinlotto.services.recommend import RecommendationCache, RecommendationWriter
 from jinlotto.services.recommender import Recommender
 from jinlotto.services.scheduler import WeeklyScheduler
 from jinlotto.services.weekly import WeeklyRunner
@@ -65,6 +65,9 @@ def create_app(settings: Settings) -> FastAPI:
         max_body_size=settings.max_json_body_bytes,  # routes taking files raise their own cap
         docs_url="/docs" if settings.api_docs else None,
         redoc_url="/redoc" if settings.api_docs else None,
+        # The service exports Prometheus metrics (api/metrics.py); FastAPI's OpenTelemetry
+        # hooks would otherwise look up the environment on every request.
+        telemetry={"tracing": False, "metrics": False, "logs": False},
     )
     install_error_handlers(app)
     for router in routers:
@@ -105,6 +108,7 @@ def _start(settings: Settings) -> ServiceState:
         recommender=recommender,
         metrics_state=ServiceStateCollector(lambda: _metrics_state(database)),
         recommendations=RecommendationCache(settings.recommendation_cache_size),
+        writer=RecommendationWriter(database, wait_seconds=settings.database_pool_timeout_seconds),
         health=HealthProbe(
             database,
             deadline_seconds=settings.health_timeout_seconds,

@@ -9,7 +9,7 @@ from jinlotto.db.database import Database
 from jinlotto.services.analysis import AnalysisCache
 from jinlotto.services.notify import Notifier
 from jinlotto.services.ratelimit import RateLimiter
-from jinlotto.services.recommend import RecommendationCache
+from jinlotto.services.recommend import RecommendationCache, RecommendationWriter
 from jinlotto.services.recommender import Recommender
 from jinlotto.services.scheduler import WeeklyScheduler
 
@@ -24,6 +24,7 @@ class ServiceState:
     recommender: Recommender
     metrics_state: ServiceStateCollector
     recommendations: RecommendationCache
+    writer: RecommendationWriter
     health: HealthProbe
     notifier: Notifier
     limiter: RateLimiter

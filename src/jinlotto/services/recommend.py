@@ -1,12 +1,17 @@
 """Daily fixed recommendations: one set of games per visitor, KST day and options.
 
 The first request of a visitor on a KST calendar day generates five games and stores them; every
-later request that day, in any process, reads the same row back. The insert is one committed
+later request that day, in any process, reads the same row back. The insert is a committed
 ``ON CONFLICT DO NOTHING`` statement on the unique (visitor, day, options) key: a simultaneous
 second insert waits for the first to commit, does nothing, and then reads the first one's row, so
 two simultaneous first requests store one row and both answer with it.
+
+Under load the rows of many first requests share one statement (:class:`RecommendationWriter`):
+a PostgreSQL commit costs about as much for one row as for a hundred, and each request is still
+answered only after its row is committed.
 """
 
+import asyncio
 import hashlib
 import logging
 import threading
@@ -17,12 +22,15 @@ from typing import Any
 
 import numpy as np
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
 from jinlotto.db.database import Database
+from jinlotto.db.gate import UNAVAILABLE_MESSAGE
 from jinlotto.db.models import RecommendationRecord
 from jinlotto.db.repositories import recommendations as repo
 from jinlotto.domain.schedule import kst_date, next_draw_no
-from jinlotto.services.recommender import Generated, Recommender
+from jinlotto.errors import DatabaseUnavailableError
+from jinlotto.services.recommender import Recommender
 from jinlotto.strategies.base import relaxation_stage
 from jinlotto.strategies.filters import Filters
 
@@ -113,9 +121,128 @@ class RecommendationCache:
                 self._items.popitem(last=False)
 
 
-def daily_recommendation(
+@dataclass(slots=True)
+class _Row:
+    key: DailyKey
+    values: dict[str, Any]
+    inserted: "asyncio.Future[bool]"
+    sent: bool = False
+
+
+class RecommendationWriter:
+    """Inserts new recommendations for one event loop, many rows per statement under load.
+
+    A row is sent at once while fewer than ``max_in_flight`` statements run; otherwise it waits
+    for the next statement, which carries every row waiting then (up to ``max_rows``). So an
+    idle service adds no delay and a busy one pays one commit for many visitors.
+
+    The database gate's rules hold: while the database does not answer, a statement carries
+    one row and a row finding every statement stuck is refused at once, so at most
+    ``max_in_flight`` requests wait on it; a row not sent within ``wait_seconds`` is refused.
+    """
+
+    def __init__(
+        self,
+        database: Database,
+        *,
+        wait_seconds: float,
+        max_in_flight: int = 2,
+        max_rows: int = 500,
+    ) -> None:
+        self._database = database
+        self._wait_seconds = wait_seconds
+        self._max_in_flight = max_in_flight
+        self._max_rows = max_rows
+        self._waiting: list[_Row] = []
+        self._writes: set[asyncio.Task[None]] = set()  # referenced until done
+
+    async def insert(self, key: DailyKey, values: dict[str, Any]) -> bool:
+        """Store a row for ``key`` unless one is stored; whether this one was (committed)."""
+        gate = self._database.gate
+        if len(self._writes) >= self._max_in_flight and not gate.answering:
+            raise DatabaseUnavailableError(UNAVAILABLE_MESSAGE)
+        row = _Row(key, values, asyncio.get_running_loop().create_future())
+        self._waiting.append(row)
+        self._send()
+        done, _ = await asyncio.wait({row.inserted}, timeout=self._wait_seconds)
+        if not done and not row.sent:
+            self._waiting.remove(row)
+            gate.report_unanswered()
+            raise DatabaseUnavailableError(UNAVAILABLE_MESSAGE)
+        return await row.inserted
+
+    def _send(self) -> None:
+        while self._waiting and len(self._writes) < self._max_in_flight:
+            size = self._max_rows if self._database.gate.answering else 1
+            batch, self._waiting = self._waiting[:size], self._waiting[size:]
+            for row in batch:
+                row.sent = True
+            write = asyncio.ensure_future(self._write(batch))
+            self._writes.add(write)
+            write.add_done_callback(self._done)
+
+    async def _write(self, batch: list[_Row]) -> None:
+        first: dict[DailyKey, _Row] = {}
+        for row in batch:  # a key twice in one statement: the later rows read the first back
+            first.setdefault(row.key, row)
+        try:
+            stored = await run_in_threadpool(self._insert, list(first.values()))
+        except Exception as error:
+            for row in batch:
+                if not row.inserted.done():  # done: its request was cancelled
+                    row.inserted.set_exception(error)
+        else:
+            for row in batch:
+                if not row.inserted.done():
+                    row.inserted.set_result(first[row.key] is row and row.key in stored)
+
+    def _done(self, write: "asyncio.Task[None]") -> None:
+        self._writes.discard(write)
+        self._send()
+
+    def _insert(self, rows: list[_Row]) -> set[DailyKey]:
+        # One autocommit statement is its own transaction: committed when this returns.
+        with self._database.autocommit() as connection:
+            inserted = repo.insert_many_if_absent(
+                connection, [_where(r.key) | r.values for r in rows]
+            )
+        return {DailyKey(*key) for key in inserted}
+
+
+def stored_recommendation(database: Database, key: DailyKey) -> DailyRecommendation | None:
+    """The stored games for ``key``, if any."""
+    with database.sessions() as session:
+        stored = _find(session, key)
+    return None if stored is None else _from_record(stored, generated_now=False)
+
+
+def generate(
     database: Database,
     recommender: Recommender,
+    *,
+    key: DailyKey,
+    options: RecommendOptions,
+    now: datetime,
+) -> DailyRecommendation:
+    """Fresh games for ``key`` from the seed of visitor, day and options (not stored yet)."""
+    database.gate.check_open()  # games that could not be stored would be generated in vain
+    rng = np.random.default_rng(seed_for(key.visitor_key, key.kst_date, key.options_key))
+    generated = recommender.generate(options.strategy, options.filters, GAMES_PER_DAY, rng)
+    return DailyRecommendation(
+        games=generated.games,
+        strategy=generated.strategy,
+        model_version=generated.model_version,
+        generated_for=key.kst_date,
+        draw_no=next_draw_no(now, newest_stored=generated.latest_draw_no),
+        relaxed=generated.relaxed,
+        generated_now=True,
+    )
+
+
+async def daily_recommendation(
+    database: Database,
+    recommender: Recommender,
+    writer: RecommendationWriter,
     *,
     key: DailyKey,
     options: RecommendOptions,
@@ -125,41 +252,29 @@ def daily_recommendation(
     """The visitor's stored games for ``key``, generating and storing them on the first ask.
 
     ``new_visitor`` (a key minted for this request) skips the lookup that cannot find anything.
+    The database work runs in threads; the generation too (it may have to read the history).
     """
     now = now or datetime.now(UTC)
-    database.gate.check_open()  # games that could not be stored would be generated in vain
-    where = {
+    stored = None if new_visitor else await run_in_threadpool(stored_recommendation, database, key)
+    if stored is not None:
+        return stored
+    fresh = await run_in_threadpool(
+        lambda: generate(database, recommender, key=key, options=options, now=now)
+    )
+    if await writer.insert(key, _row_values(fresh, now)):
+        return fresh
+    stored = await run_in_threadpool(stored_recommendation, database, key)
+    if stored is None:  # another request stored it first, so it can be read
+        raise RuntimeError("a stored recommendation could not be read back")
+    return stored
+
+
+def _where(key: DailyKey) -> dict[str, Any]:
+    return {
         "visitor_key": key.visitor_key,
         "kst_date": key.kst_date,
         "options_key": key.options_key,
     }
-    if not new_visitor:
-        with database.sessions() as session:
-            stored = _find(session, key)
-        if stored is not None:
-            return _from_record(stored, generated_now=False)
-    rng = np.random.default_rng(seed_for(key.visitor_key, key.kst_date, key.options_key))
-    generated = recommender.generate(options.strategy, options.filters, GAMES_PER_DAY, rng)
-    values = _row_values(generated, now)
-    # One autocommit statement is its own transaction: the row is committed before the answer
-    # is sent, without the round trips of a separate BEGIN and COMMIT.
-    with database.autocommit() as connection:
-        inserted = repo.insert_if_absent(connection, where | values)
-    if inserted:
-        return DailyRecommendation(
-            games=generated.games,
-            strategy=generated.strategy,
-            model_version=generated.model_version,
-            generated_for=key.kst_date,
-            draw_no=values["draw_no"],
-            relaxed=generated.relaxed,
-            generated_now=True,
-        )
-    with database.sessions() as session:  # another request stored it first: use theirs
-        stored = _find(session, key)
-    if stored is None:
-        raise RuntimeError("a stored recommendation could not be read back")
-    return _from_record(stored, generated_now=False)
 
 
 def _find(session: Session, key: DailyKey) -> RecommendationRecord | None:
@@ -168,13 +283,13 @@ def _find(session: Session, key: DailyKey) -> RecommendationRecord | None:
     )
 
 
-def _row_values(generated: Generated, now: datetime) -> dict[str, Any]:
+def _row_values(fresh: DailyRecommendation, now: datetime) -> dict[str, Any]:
     return {
-        "strategy": generated.strategy,
-        "model_version": generated.model_version,
-        "draw_no": next_draw_no(now, newest_stored=generated.latest_draw_no),
-        "games": generated.games,
-        "relaxed": generated.relaxed,
+        "strategy": fresh.strategy,
+        "model_version": fresh.model_version,
+        "draw_no": fresh.draw_no,
+        "games": fresh.games,
+        "relaxed": fresh.relaxed,
         "created_at": now,
     }
 

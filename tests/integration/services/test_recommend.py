@@ -1,6 +1,7 @@
-"""Daily fixed storage: concurrent first requests store one row and all get its games."""
+"""Daily fixed storage: concurrent first requests store one row and all get its games, whether
+they share one statement or race from several processes."""
 
-from concurrent.futures import ThreadPoolExecutor
+import asyncio
 from datetime import UTC, datetime, timedelta
 
 import numpy as np
@@ -13,6 +14,8 @@ from jinlotto.db.models import RecommendationRecord
 from jinlotto.domain.draw import Draw
 from jinlotto.domain.schedule import kst_date
 from jinlotto.services.recommend import (
+    DailyRecommendation,
+    RecommendationWriter,
     RecommendOptions,
     daily_key,
     daily_recommendation,
@@ -37,26 +40,73 @@ def _engine(settings: Settings, database: Database) -> Recommender:
     return UnseededRecommender(settings.model_copy(update={"enable_ml": False}), database)
 
 
+def _writer(database: Database) -> RecommendationWriter:
+    return RecommendationWriter(database, wait_seconds=5)
+
+
+def _ask(
+    database: Database,
+    engine: Recommender,
+    writer: RecommendationWriter,
+    visitor: str,
+    now: datetime,
+) -> "asyncio.Future[DailyRecommendation]":
+    options = RecommendOptions()
+    key = daily_key(visitor, options.key(), now)
+    return asyncio.ensure_future(
+        daily_recommendation(database, engine, writer, key=key, options=options, now=now)
+    )
+
+
+def _numbers(daily: DailyRecommendation) -> list[list[int]]:
+    return [game["numbers"] for game in daily.games]
+
+
+def _rows(database: Database) -> int:
+    with database.sessions() as session:
+        return int(session.scalar(select(func.count(RecommendationRecord.id))) or 0)
+
+
 def test_concurrent_first_requests_share_one_stored_row(
     settings: Settings, database: Database, shared_draws: list[Draw]
 ) -> None:
     import_draws(database, shared_draws, source="test")
-    engines = [_engine(settings, database) for _ in range(8)]  # one per "process"
     now = datetime.now(UTC)
 
-    def ask(engine: Recommender) -> list[list[int]]:
-        options = RecommendOptions()
-        daily = daily_recommendation(
-            database, engine, key=daily_key(VISITOR, options.key(), now), options=options, now=now
-        )
-        return [game["numbers"] for game in daily.games]
+    async def ask_from_eight_processes() -> list[DailyRecommendation]:
+        asks = [
+            _ask(database, _engine(settings, database), _writer(database), VISITOR, now)
+            for _ in range(8)  # each "process" has its own engine and writer
+        ]
+        return await asyncio.gather(*asks)
 
-    with ThreadPoolExecutor(max_workers=8) as pool:
-        answers = list(pool.map(ask, engines))
+    answers = [_numbers(daily) for daily in asyncio.run(ask_from_eight_processes())]
     assert all(answer == answers[0] for answer in answers)
     assert len(answers[0]) == 5
-    with database.sessions() as session:
-        assert session.scalar(select(func.count(RecommendationRecord.id))) == 1
+    assert _rows(database) == 1
+
+
+def test_first_requests_sharing_one_statement_each_get_their_own_row_or_the_stored_one(
+    settings: Settings, database: Database, shared_draws: list[Draw]
+) -> None:
+    import_draws(database, shared_draws, source="test")
+    engine = _engine(settings, database)
+    writer = _writer(database)
+    now = datetime.now(UTC)
+    visitors = [f"{n:032d}" for n in range(40)]
+
+    async def ask_at_once() -> list[DailyRecommendation]:
+        # Each visitor twice: the second ask of a visitor may land in the same statement.
+        asks = [_ask(database, engine, writer, visitor, now) for visitor in visitors * 2]
+        return await asyncio.gather(*asks)
+
+    answers = asyncio.run(ask_at_once())
+    by_visitor = dict(zip(visitors, answers[: len(visitors)], strict=True))
+    for visitor, daily in zip(visitors * 2, answers, strict=True):
+        assert _numbers(daily) == _numbers(by_visitor[visitor])
+    assert sum(daily.generated_now for daily in answers) == len(visitors)
+    assert len({str(_numbers(daily)) for daily in by_visitor.values()}) == len(visitors)
+    assert _rows(database) == len(visitors)
 
 
 def test_a_new_kst_day_gives_new_games(
@@ -67,13 +117,13 @@ def test_a_new_kst_day_gives_new_games(
     # 14:59 UTC is 23:59 KST; a minute later it is the next Korean day.
     before = datetime(2026, 3, 2, 14, 59, tzinfo=UTC)
     after = before + timedelta(minutes=1)
-    options = RecommendOptions()
-    first = daily_recommendation(
-        database, engine, key=daily_key(VISITOR, options.key(), before), options=options, now=before
-    )
-    second = daily_recommendation(
-        database, engine, key=daily_key(VISITOR, options.key(), after), options=options, now=after
-    )
+    writer = _writer(database)
+
+    async def ask_on_both_days() -> tuple[DailyRecommendation, DailyRecommendation]:
+        first = await _ask(database, engine, writer, VISITOR, before)
+        return first, await _ask(database, engine, writer, VISITOR, after)
+
+    first, second = asyncio.run(ask_on_both_days())
     assert (kst_date(before).day, kst_date(after).day) == (2, 3)
     assert first.generated_for != second.generated_for
     assert first.games != second.games

@@ -6,7 +6,6 @@ from functools import lru_cache
 from typing import Any
 
 from fastapi import APIRouter, Request, Response
-from starlette.concurrency import run_in_threadpool
 
 from jinlotto.api.deps import read_visitor, set_visitor_cookie
 from jinlotto.api.limits import rate_limited
@@ -49,11 +48,11 @@ async def predict(body: PredictRequest, request: Request) -> Response:
     options, options_key = _options(body.strategy, json.dumps(body.filters, sort_keys=True))
     key = daily_key(visitor.key, options_key, datetime.now(UTC))
     daily = state.recommendations.get(key)
-    if daily is None:  # read or generate off the event loop; the answer is then cached
-        daily = await run_in_threadpool(
-            daily_recommendation,
+    if daily is None:  # read, or generate and store; the answer is then cached
+        daily = await daily_recommendation(
             state.database,
             state.recommender,
+            state.writer,
             key=key,
             options=options,
             new_visitor=visitor.is_new,

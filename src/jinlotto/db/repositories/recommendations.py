@@ -16,7 +16,7 @@ _UNIQUE_KEY = ["visitor_key", "kst_date", "options_key"]
 _INSERTS = {
     dialect.dialect.name: dialect.insert(_TABLE)
     .on_conflict_do_nothing(index_elements=_UNIQUE_KEY)
-    .returning(_TABLE.c.id)
+    .returning(*(_TABLE.c[name] for name in _UNIQUE_KEY))
     for dialect in (postgresql, sqlite)
 }
 
@@ -33,15 +33,19 @@ def find(
     return session.scalars(query).first()
 
 
-def insert_if_absent(connection: Connection, values: dict[str, Any]) -> bool:
-    """Insert a row unless one exists for its (visitor, day, options); whether it was inserted.
+def insert_many_if_absent(
+    connection: Connection, rows: list[dict[str, Any]]
+) -> list[tuple[str, date, str]]:
+    """Insert each row unless one exists for its (visitor, day, options); the keys inserted.
 
-    ``ON CONFLICT DO NOTHING`` makes a concurrent second insert wait for the first and then do
-    nothing, on PostgreSQL and SQLite alike, so no caller ever sees a unique-violation error. On
-    an autocommit connection the statement is its own transaction, committed when this returns.
+    The rows go in one multi-row statement (SQLAlchemy's "insertmanyvalues"), whose keys must
+    differ. ``ON CONFLICT DO NOTHING`` makes a concurrent second insert of a key wait for the
+    first and then skip it, on PostgreSQL and SQLite alike, so no caller ever sees a
+    unique-violation error. On an autocommit connection the statement is its own transaction,
+    committed when this returns.
     """
-    inserted = connection.execute(_INSERTS[connection.dialect.name], values)
-    return inserted.scalar_one_or_none() is not None
+    inserted = connection.execute(_INSERTS[connection.dialect.name], rows)
+    return [(row[0], row[1], row[2]) for row in inserted]
 
 
 def ungraded_draw_nos(session: Session, *, up_to: int) -> list[int]:
