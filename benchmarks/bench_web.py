@@ -9,13 +9,14 @@ a model, starts ``jinlotto serve --workers N`` with ``ENABLE_ML=true`` and
 
 - ``GET /api/version`` — a trivial JSON endpoint of the same app (the reference);
 - ``POST /api/predict`` by repeat visitors (their games for today already stored);
-- ``POST /api/predict`` by new visitors (no cookie: generate with the model, one insert each);
-- ``GET /api/health``.
+- ``POST /api/predict`` by new visitors (no cookie: generate with the model, store one row);
+- ``GET /api/health``, then with 4 connections idle and while new visitors load the server.
 
-and ``GET /api/health`` again (4 connections) while new visitors load the server. It prints each
-rate as a share of the reference, the memory of each worker (RSS, and PSS/USS from
-``/proc/PID/smaps_rollup``: pages shared with the master and the other workers count once), and
-the cold start: launch to the first correct ``/api/predict`` answered with the active model.
+It prints each rate as a share of the reference; the CPU time each kind of request costs the
+workers and this database's PostgreSQL backends (less disturbed by a busy machine than requests
+per second); the memory of each worker (RSS, and PSS/USS from ``/proc/PID/smaps_rollup``: pages
+shared with the master and the other workers count once); and the cold start, launch to the
+first ``/api/predict`` answered with the active model.
 
 Goals: repeat-visitor predict >= 1/2 of the reference requests/s and p99 < 20 ms; new-visitor
 predict >= 1/3 of the reference and p99 < 50 ms; health p99 < 5 ms, and under new-visitor load
@@ -33,7 +34,7 @@ import threading
 import time
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import httpx
@@ -61,6 +62,9 @@ class Run:
     rate: float
     p50_ms: float
     p99_ms: float
+    requests: int
+    app_cpu_ms: float | None = None  # CPU of the workers per request
+    db_cpu_ms: float | None = None  # CPU of this database's PostgreSQL backends per request
 
 
 def wrk(url: str, path: str, duration: int, script: Path | None, connections: int = 32) -> Run:
@@ -76,7 +80,8 @@ def wrk(url: str, path: str, duration: int, script: Path | None, connections: in
     if errors:
         print(f"  warning: {errors.group(1)} non-2xx responses on {path}")
     rate = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))  # type: ignore[union-attr]
-    return Run(rate, _percentile_ms(output, "50%"), _percentile_ms(output, "99%"))
+    requests = int(re.search(r"(\d+) requests in", output).group(1))  # type: ignore[union-attr]
+    return Run(rate, _percentile_ms(output, "50%"), _percentile_ms(output, "99%"), requests)
 
 
 def _percentile_ms(output: str, label: str) -> float:
@@ -122,14 +127,43 @@ def predict_script(directory: Path, keys: list[str] | None) -> Path:
 
 def worker_memory_mb(master_pid: int) -> list[tuple[float, float, float]]:
     """(RSS, PSS, USS) of each gunicorn worker (children of the master), in MB."""
-    children = Path(f"/proc/{master_pid}/task/{master_pid}/children").read_text().split()
     sizes = []
-    for pid in children:
+    for pid in _children(master_pid):
         rollup = Path(f"/proc/{pid}/smaps_rollup").read_text()
         kb = {key: int(value) for key, value in re.findall(r"^(\w+):\s+(\d+) kB", rollup, re.M)}
         unique = kb["Private_Clean"] + kb["Private_Dirty"]
         sizes.append((kb["Rss"] / 1024, kb["Pss"] / 1024, unique / 1024))
     return sizes
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU time the processes used so far (processes gone count 0)."""
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except FileNotFoundError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15)
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def costed(master_pid: int, database: str, measure: Callable[[], Run]) -> Run:
+    """``measure`` with the CPU time its requests cost the workers and the database."""
+    workers = [int(pid) for pid in _children(master_pid)]
+    with psycopg.connect(ADMIN_DSN, autocommit=True) as admin:
+        rows = admin.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = %s", (database,)
+        ).fetchall()
+    backends = [int(pid) for (pid,) in rows]  # pooled: the same backends serve the whole run
+    app, db = cpu_seconds(workers), cpu_seconds(backends)
+    run = measure()
+    app, db = cpu_seconds(workers) - app, cpu_seconds(backends) - db
+    return replace(run, app_cpu_ms=app * 1000 / run.requests, db_cpu_ms=db * 1000 / run.requests)
+
+
+def _children(master_pid: int) -> list[str]:
+    return Path(f"/proc/{master_pid}/task/{master_pid}/children").read_text().split()
 
 
 def first_prediction(url: str, launched: float) -> float:
@@ -186,13 +220,21 @@ def run(workers: int, duration: int, port: int, directory: Path, database_url: s
                 reply.raise_for_status()
             print(f"strategy served: {reply.json()['strategy']} ({reply.json()['model_version']})")
         new_script = predict_script(directory, None)
+        database = database_url.rsplit("/", 1)[1]
+        repeat_script = predict_script(directory, keys)
         results = {
-            "trivial GET /api/version": wrk(url, "/api/version", duration, None),
-            "repeat-visitor POST /api/predict": wrk(
-                url, "/api/predict", duration, predict_script(directory, keys)
+            "trivial GET /api/version": costed(
+                server.pid, database, lambda: wrk(url, "/api/version", duration, None)
             ),
-            "new-visitor POST /api/predict": wrk(url, "/api/predict", duration, new_script),
-            "GET /api/health": wrk(url, "/api/health", duration, None),
+            "repeat-visitor POST /api/predict": costed(
+                server.pid, database, lambda: wrk(url, "/api/predict", duration, repeat_script)
+            ),
+            "new-visitor POST /api/predict": costed(
+                server.pid, database, lambda: wrk(url, "/api/predict", duration, new_script)
+            ),
+            "GET /api/health": costed(
+                server.pid, database, lambda: wrk(url, "/api/health", duration, None)
+            ),
             "GET /api/health -c4 idle": wrk(url, "/api/health", duration, None, connections=4),
         }
         loaded, health = wrk_during(
@@ -221,6 +263,10 @@ def report(
             f"{name:40s} {run.rate:7.0f} req/s {run.rate / reference:5.2f}x"
             f"  p50 {run.p50_ms:6.2f}  p99 {run.p99_ms:7.2f} ms"
         )
+    print("CPU per request (ms; workers / this database's PostgreSQL backends):")
+    for name, run in results.items():
+        if run.app_cpu_ms is not None and run.db_cpu_ms is not None:
+            print(f"  {name:38s} {run.app_cpu_ms:6.3f} / {run.db_cpu_ms:6.3f}")
     repeat = results["repeat-visitor POST /api/predict"]
     new = results["new-visitor POST /api/predict"]
     idle = results["GET /api/health -c4 idle"]

@@ -2,8 +2,14 @@
 
 ``gunicorn.conf.py`` at the repository root reuses :func:`gunicorn_options` and the hooks here,
 so ``jinlotto serve --workers N`` and a plain ``gunicorn -c gunicorn.conf.py`` behave alike.
+
+Gunicorn builds the application once in the master (``preload_app``) and forks the workers
+from it: they start without importing anything, and share the imported code and data (numpy,
+SQLAlchemy, scikit-learn: most of a worker's memory) page for page until one writes to it.
+Nothing opens a connection or a thread before the fork; each worker's lifespan does.
 """
 
+import gc
 import logging
 import os
 import tempfile
@@ -27,6 +33,8 @@ def app_from_environment() -> FastAPI:
 
     settings = get_settings()
     configure_logging(settings)
+    if settings.enable_ml:  # imported here, before any fork, rather than at the model's load
+        import jinlotto.strategies.ml  # noqa: F401
     return create_app(settings)
 
 
@@ -53,6 +61,13 @@ def uvicorn_protocol(max_header_bytes: int) -> dict[str, Any]:
     return {"http": "h11", "h11_max_incomplete_event_size": max_header_bytes}
 
 
+def pre_fork(_server: Any, _worker: Any) -> None:
+    """Gunicorn hook: keep the garbage collector off the master's objects in the workers, so
+    that its bookkeeping writes do not copy the shared pages (the gunicorn documentation's
+    advice for ``preload_app``)."""
+    gc.freeze()
+
+
 def gunicorn_options(host: str, port: int, workers: int) -> dict[str, Any]:
     """Gunicorn settings shared by ``jinlotto serve`` and ``gunicorn.conf.py``."""
     return {
@@ -63,6 +78,8 @@ def gunicorn_options(host: str, port: int, workers: int) -> dict[str, Any]:
         "graceful_timeout": 30,
         "keepalive": 5,
         "accesslog": None,
+        "preload_app": True,
+        "pre_fork": pre_fork,
         "child_exit": child_exit,
     }
 
