@@ -19,9 +19,8 @@ from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy import stats
 
-from jinlotto.backtest.metrics import ChiSquare, chi_square
+from jinlotto.backtest.metrics import ChiSquare, chi2_sf, chi_square
 from jinlotto.domain import combos
 from jinlotto.domain.history import History
 from jinlotto.domain.prizes import TOTAL_COMBINATIONS, match_probabilities
@@ -86,7 +85,7 @@ def frequency_test(history: History) -> AuditTest:
     statistic = raw * WITHOUT_REPLACEMENT
     return _test(
         "number_frequencies",
-        ChiSquare(statistic, 44, float(stats.chi2.sf(statistic, 44)), []),
+        ChiSquare(statistic, 44, chi2_sf(statistic, 44), []),
         "how often each number 1-45 was drawn",
     )
 

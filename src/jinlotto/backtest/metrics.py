@@ -16,7 +16,6 @@ from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy import stats
 
 from jinlotto.domain.prizes import match_probabilities
 
@@ -47,6 +46,22 @@ class ChiSquare:
     design_effect: float = 1.0
 
 
+# scipy.stats is imported on first use: it is the largest import of the web service (about
+# 70 MB and a second of start-up), whose hot paths never need it.
+def chi2_sf(statistic: float, df: int) -> float:
+    """P(X >= ``statistic``) for X chi-square distributed with ``df`` degrees of freedom."""
+    from scipy import stats
+
+    return float(stats.chi2.sf(statistic, df))
+
+
+def t_quantile(probability: float, df: int) -> float:
+    """The ``probability`` quantile of Student's t with ``df`` degrees of freedom."""
+    from scipy import stats
+
+    return float(stats.t.ppf(probability, df))
+
+
 def clustered_mean(per_draw: FloatArray) -> MeanInterval:
     """Mean of per-draw values with a t-interval over draws (draws are the independent unit)."""
     return clustered_ratio_mean(per_draw, np.ones_like(per_draw))
@@ -66,7 +81,7 @@ def clustered_ratio_mean(totals: FloatArray, counts: FloatArray) -> MeanInterval
         return MeanInterval(mean, float("nan"), float("nan"), float("nan"))
     residuals = totals - mean * counts
     error = float(np.sqrt(draws / (draws - 1) * float((residuals**2).sum()))) / games
-    half = float(stats.t.ppf(0.975, draws - 1)) * error
+    half = t_quantile(0.975, draws - 1) * error
     return MeanInterval(mean, mean - half, mean + half, error)
 
 
@@ -110,7 +125,7 @@ def chi_square(
         return ChiSquare(0.0, 0, None, labels, design_effect)
     statistic = float(((seen - wanted) ** 2 / wanted).sum()) / design_effect
     df = len(groups) - 1
-    return ChiSquare(statistic, df, float(stats.chi2.sf(statistic, df)), labels, design_effect)
+    return ChiSquare(statistic, df, chi2_sf(statistic, df), labels, design_effect)
 
 
 def design_effect(per_draw_counts: NDArray[np.int64], probabilities: FloatArray) -> float:
