@@ -73,6 +73,13 @@ def relaxation_stage(relaxed: Sequence[str]) -> int:
     return STAGE_DIVERSITY if "diversity" in relaxed else 0
 
 
+def gumbel_noise(rng: np.random.Generator, shape: tuple[int, int]) -> FloatArray:
+    """Standard Gumbel keys: ``-log(E)`` of standard exponentials is exactly Gumbel(0, 1), and
+    numpy draws exponentials (ziggurat) three times faster than it draws Gumbels."""
+    noise: FloatArray = -np.log(rng.standard_exponential(shape))
+    return noise
+
+
 def gumbel_games(
     log_weights: FloatArray, m: int, rng: np.random.Generator, fixed: tuple[int, ...] = ()
 ) -> IntArray:
@@ -87,7 +94,7 @@ def gumbel_games(
     if np.ptp(log_weights[drawable]) == 0:
         keys = np.where(drawable, rng.random((m, 45)), -np.inf)
     else:
-        keys = log_weights[np.newaxis, :] + rng.gumbel(size=(m, 45))
+        keys = log_weights[np.newaxis, :] + gumbel_noise(rng, (m, 45))
     picked = np.argpartition(-keys, need - 1, axis=1)[:, :need] + 1 if need else None
     held = np.broadcast_to(np.asarray(fixed, dtype=np.int64), (m, len(fixed)))
     games = held if picked is None else np.concatenate([held, picked], axis=1)

@@ -26,7 +26,7 @@ from threadpoolctl import threadpool_limits
 from jinlotto.domain import combos
 from jinlotto.domain.history import History
 from jinlotto.errors import ModelError
-from jinlotto.strategies.base import FloatArray, IntArray, Strategy
+from jinlotto.strategies.base import FloatArray, IntArray, Strategy, gumbel_noise
 from jinlotto.strategies.confidence import ConfidenceWeights
 from jinlotto.strategies.features import DEFAULT_WINDOW, MIN_DRAWS, latest_features, training_set
 
@@ -201,7 +201,7 @@ class MLStrategy(Strategy):
         picks = np.minimum(picks, self.top_k - 1)
         chosen = self.candidates_[np.arange(6), picks]
         # Chosen numbers outrank every other key; duplicates leave room that is filled by weight.
-        keys = np.log(self.probabilities_ + 1e-12) + rng.gumbel(size=(m, 45))
+        keys = np.log(self.probabilities_ + 1e-12) + gumbel_noise(rng, (m, 45))
         np.put_along_axis(keys, chosen - 1, np.inf, axis=1)
         games = np.argpartition(-keys, 5, axis=1)[:, :6] + 1
         return np.sort(games, axis=1).astype(np.int64)
