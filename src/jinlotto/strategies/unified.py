@@ -76,6 +76,7 @@ class UnifiedStrategy(Strategy):
         stat_top = np.argsort(-self.statistical_.number_probabilities(), kind="stable")
         self.stat_top_: IntArray = (stat_top[: self.top_k] + 1).astype(np.int64)
         self.candidates_: IntArray = self._candidate_numbers(blend)
+        self.agreed_: IntArray = np.intersect1d(self.stat_top_, self.ml_.candidates_.ravel())
         restricted = np.zeros(45)
         restricted[self.candidates_ - 1] = blend[self.candidates_ - 1]
         self.probabilities_: FloatArray = restricted / restricted.sum()
@@ -94,8 +95,7 @@ class UnifiedStrategy(Strategy):
 
     def consensus(self, games: IntArray) -> FloatArray:
         """Share of the game's numbers in both the statistical and the ML top candidates."""
-        agreed = np.intersect1d(self.stat_top_, self.ml_.candidates_.ravel())
-        return number_shares(games, agreed)
+        return number_shares(games, self.agreed_)
 
     def diversity_mask(self, games: IntArray) -> NDArray[np.bool_]:
         """The ML diversity constraints (odd/even balance, zones, at most 2 consecutive)."""
