@@ -11,7 +11,6 @@ import io
 import logging
 import warnings
 
-import zxingcpp
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from jinlotto.errors import ImageTooLargeError, InvalidImageError
@@ -22,7 +21,6 @@ MAX_IMAGE_BYTES = 8 * 1024 * 1024
 MAX_IMAGE_PIXELS = 40_000_000
 ACCEPTED_FORMATS = {"JPEG": "JPEG", "PNG": "PNG", "WEBP": "WebP"}
 FIRST_PASS_EDGE = 2000  # long edge, in pixels, of the reduced first pass
-_QR_ONLY = zxingcpp.BarcodeFormats(zxingcpp.BarcodeFormat.QRCode)
 
 
 def read_qr_text(data: bytes) -> str:
@@ -31,6 +29,10 @@ def read_qr_text(data: bytes) -> str:
     Raises :class:`InvalidImageError` for a file that is too large, not a JPEG/PNG/WebP image,
     or holds no readable QR code.
     """
+    # Imported here, in the worker that reads a photo: imported in gunicorn's master before the
+    # fork, its bindings report every object still alive as a leak when the master exits.
+    import zxingcpp
+
     if len(data) > MAX_IMAGE_BYTES:
         raise ImageTooLargeError(
             f"the photo is larger than {MAX_IMAGE_BYTES // (1024 * 1024)} MB",
@@ -38,7 +40,8 @@ def read_qr_text(data: bytes) -> str:
         )
     for long_edge in (FIRST_PASS_EDGE, None):
         grey = upright_grey(data, long_edge)
-        found = zxingcpp.read_barcodes(grey, formats=_QR_ONLY)
+        qr_only = zxingcpp.BarcodeFormats(zxingcpp.BarcodeFormat.QRCode)
+        found = zxingcpp.read_barcodes(grey, formats=qr_only)
         logger.debug("QR pass at %d px found %d codes", max(grey.size), len(found))
         if found:
             return found[0].text
