@@ -3,7 +3,7 @@
 scikit-learn and numpy are imported inside the commands so the CLI starts fast.
 """
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import typer
 from rich.table import Table
@@ -18,16 +18,15 @@ from jinlotto.cli.common import (
     settings,
 )
 
-if TYPE_CHECKING:
-    pass
-
 EVALUATION_NOTE = (
     "Draws are independent and uniform, so a small difference either way is expected by chance. "
     "A model that does not beat the per-position baseline has learned only where sorted "
     "positions usually fall, not which numbers come next."
 )
 
-models_app = typer.Typer(help="List, inspect, activate and roll back trained models.")
+models_app = typer.Typer(
+    help="List, inspect, import, activate and roll back trained models (kept in the database)."
+)
 
 
 def train(
@@ -94,7 +93,7 @@ def _print_scores(mean: dict[str, float], report: dict[str, Any], title: str) ->
 
 @models_app.command("list")
 def list_models(as_json: JsonFlag = False) -> None:
-    """Every saved model, newest first."""
+    """Every saved model, newest first, and where it is (db, cache: this machine's copy)."""
     from jinlotto.services import models
 
     database = open_database()
@@ -116,11 +115,19 @@ def list_models(as_json: JsonFlag = False) -> None:
         if not entry["valid"]:
             line(f"  {entry['problem']}: it cannot be activated or loaded")
             continue
-        saved = str(entry["saved_at"] or "?")[:19].replace("T", " ")
+        saved = str(entry["saved_at"] or "?")[:16].replace("T", " ")
         line(
             f"  saved {saved} KST · {entry['estimator'] or '?'} · draws {draws[0]}-{draws[1]} · "
-            f"{entry['file_size_bytes'] / 1e6:.2f} MB · version {entry['model_version'] or '?'}"
+            f"{entry['file_size_bytes'] / 1e6:.2f} MB · v{entry['model_version'] or '?'} · "
+            f"{_location(entry)}"
         )
+
+
+def _location(entry: dict[str, Any]) -> str:
+    """Where a model is: in the database (``db``) and/or in this machine's MODEL_DIR."""
+    if not entry["in_database"]:
+        return "local only"
+    return "db+cache" if entry["cached"] else "db"
 
 
 @models_app.command("show")
@@ -128,7 +135,8 @@ def show_model(name: str, as_json: JsonFlag = False) -> None:
     """The metadata of one saved model, with its held-out scores."""
     from jinlotto.services import models
 
-    details = models.show_model(settings(), name)
+    with open_database().sessions() as session:
+        details = models.show_model(settings(), session, name)
     if as_json:
         print_json(details)
         return
@@ -154,6 +162,25 @@ def _print_positions(metrics: dict[str, Any]) -> None:
             f"{entry['position_baseline_top_k_hit_rate']:.4f}",
         )
     console.print(table)
+
+
+@models_app.command("import")
+def import_models(as_json: JsonFlag = False) -> None:
+    """Store this machine's model files that the database lacks, for every host to serve."""
+    from jinlotto.services import models
+
+    outcome = models.import_local(open_database(), settings())
+    if as_json:
+        print_json(outcome)
+        return
+    if not outcome:
+        line("every model file here is already in the database")
+    for name, problem in outcome.items():
+        line(f"{name}: {'stored' if problem is None else 'refused'}")
+        if problem is not None:
+            line(f"  {problem}")
+    if any(problem is not None for problem in outcome.values()):
+        raise typer.Exit(1)
 
 
 @models_app.command("activate")

@@ -1,5 +1,8 @@
 """Model files under ``MODEL_DIR``: atomic joblib saves, JSON metadata, backups, sha256 checks.
 
+The database holds every saved model (:mod:`jinlotto.services.models`); these files are this
+machine's copy of them, written when a model is saved here or fetched from the database.
+
 Layout: ``trained/{name}.pkl``, ``metadata/{name}_metadata.json``, ``backups/`` (the previous
 file and metadata of a name that is saved again). A model file is a pickle, so ``MODEL_DIR``
 must only hold files this registry wrote; the sha256 check catches corruption and partial
@@ -17,6 +20,7 @@ import logging
 import platform
 import re
 import shutil
+from collections.abc import Collection
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Literal
@@ -74,13 +78,15 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _default_name(trained: Path) -> str:
+def unused_name(taken: Collection[str]) -> str:
+    """``lotto_model_YYYYMMDD`` (KST), with ``_HHMMSS`` and then a counter added while the name
+    is in ``taken``."""
     now = datetime.now(KST)
     name = f"{NAME_PREFIX}{now:%Y%m%d}"
-    if (trained / f"{name}.pkl").exists():
+    if name in taken:
         name = f"{name}_{now:%H%M%S}"
     candidate, counter = name, 1
-    while (trained / f"{candidate}.pkl").exists():
+    while candidate in taken:
         counter += 1
         candidate = f"{name}_{counter}"
     return candidate
@@ -135,9 +141,9 @@ def save_model(
 ) -> str:
     """Save ``model`` with joblib and write its metadata; returns the model file's path.
 
-    The default name is ``lotto_model_YYYYMMDD`` (KST), with ``_HHMMSS`` added when that name
-    is taken. Saving over an existing name first copies the old file to ``backups/``. Both
-    files are written atomically. Errors other than ``ValueError`` are raised as ``OSError``.
+    The default name is :func:`unused_name` among the files here. Saving over an existing
+    name first copies the old file to ``backups/``. Both files are written atomically. Errors
+    other than ``ValueError`` are raised as ``OSError``.
     """
     if model is None:
         raise ValueError("Model cannot be None")
@@ -146,7 +152,7 @@ def save_model(
     try:
         trained, _, backups = _directories(_root(model_dir))
         remove_stale_temporaries(model_dir=model_dir)
-        name = check_name(model_name) if model_name else _default_name(trained)
+        name = check_name(model_name) if model_name else unused_name(_stems(trained))
         target = trained / f"{name}.pkl"
         previous = _previous_metadata(target)
         if target.exists():
@@ -162,14 +168,34 @@ def save_model(
             "library_versions": library_versions(),
             "model_version": int((previous or {}).get("model_version", 0)) + 1,
         }
-        text = json.dumps(record, ensure_ascii=False, indent=2, default=str)
-        write_atomically(metadata_path(target), text.encode("utf-8"))
+        _write_metadata(target, record)
     except ValueError:
         raise
     except Exception as error:
         raise OSError(f"could not save model: {error}") from error
     logger.info("saved model %s (%d bytes)", name, record["file_size_bytes"])
     return str(target)
+
+
+def _stems(trained: Path) -> set[str]:
+    return {path.stem for path in trained.glob("*.pkl")}
+
+
+def _write_metadata(target: Path, record: dict[str, Any]) -> None:
+    text = json.dumps(record, ensure_ascii=False, indent=2, default=str)
+    write_atomically(metadata_path(target), text.encode("utf-8"))
+
+
+def write_copy(
+    model_name: str, content: bytes, metadata: dict[str, Any], *, model_dir: Path | None = None
+) -> Path:
+    """Write a model file fetched from elsewhere and its metadata, both atomically, over any
+    file of that name (no backup: the source keeps the original); returns the file's path."""
+    _directories(_root(model_dir))
+    target = model_path(model_name, model_dir=model_dir)
+    write_atomically(target, content)
+    _write_metadata(target, metadata)
+    return target
 
 
 def _read_json(path: Path) -> dict[str, Any] | None:

@@ -312,7 +312,7 @@ class Recommender:
 
     def _load_model_strategy(self, name: str, active: str, history: History) -> Strategy:
         kind: registry.ModelStrategy = "ml" if name == "ml" else "unified"
-        strategy = models.load_strategy(self.settings, active, history, kind)
+        strategy = models.load_strategy(self.database, self.settings, active, history, kind)
         logger.info("model %s loaded for the %s strategy", active, name)
         return strategy
 

@@ -15,16 +15,15 @@ import math
 import time
 from dataclasses import asdict, dataclass
 from itertools import product
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
+from sqlalchemy.orm import Session
 
 from jinlotto.config import Settings
 from jinlotto.db.database import Database
-from jinlotto.errors import ModelError
-from jinlotto.registry import store
+from jinlotto.errors import ModelError, NotFoundError
 from jinlotto.services import models
 from jinlotto.services.draws import load_history
 from jinlotto.strategies.features import DEFAULT_WINDOW, MIN_DRAWS, training_set
@@ -181,8 +180,10 @@ def train_model(
     params: dict[str, Any] | None = None,
     tune: bool = False,
     random_state: int = 0,
+    activate: bool = False,
 ) -> TrainingResult:
-    """Train on every stored draw, score on a held-out later part, and save (not activate).
+    """Train on every stored draw, score on a held-out later part, and save (see
+    :func:`jinlotto.services.models.save`; with ``activate``, activated in the same transaction).
 
     ``params`` override the estimator's defaults; ``tune`` picks them instead.
     """
@@ -213,9 +214,11 @@ def train_model(
         history, estimator=estimator, params=params, random_state=random_state
     )
     draw_range = [model.first_draw_no, model.trained_through]
-    path = store.save_model(
+    path = models.save(
+        database,
+        settings,
         model,
-        metadata={
+        {
             "model_type": f"PositionModels[{estimator}]",
             "hyperparameters": {"estimator": estimator, "window": DEFAULT_WINDOW, **params},
             "training_draw_range": draw_range,
@@ -225,18 +228,18 @@ def train_model(
             "evaluation_metrics": metrics,
             "tuned": tune,
         },
-        model_dir=settings.model_dir,
+        activate=activate,
     )
     return TrainingResult(
-        model_name=Path(path).stem,
-        path=path,
+        model_name=path.stem,
+        path=str(path),
         estimator=estimator,
         hyperparameters=params,
         training_draw_range=draw_range,
         training_samples=split,
         test_samples=int(features.shape[0] - split),
         metrics=metrics,
-        file_size_bytes=Path(path).stat().st_size,
+        file_size_bytes=path.stat().st_size,
         seconds=round(time.perf_counter() - started, 2),
     )
 
@@ -249,13 +252,10 @@ def train_and_activate(
     tune: bool = False,
     random_state: int = 0,
 ) -> TrainingResult:
-    """Train and save (:func:`train_model`), then make the new model the active one."""
-    result = train_model(
-        database, settings, estimator=estimator, tune=tune, random_state=random_state
+    """Train, save and make the new model the active one (:func:`train_model`)."""
+    return train_model(
+        database, settings, estimator=estimator, tune=tune, random_state=random_state, activate=True
     )
-    with database.transaction() as session:
-        models.activate(session, result.model_name, settings=settings)
-    return result
 
 
 @dataclass(frozen=True, slots=True)
@@ -290,7 +290,7 @@ def retrain_with_gate(
     """
     with database.sessions() as session:
         previous = models.active_model_name(session)
-    recorded = _recorded_training(settings, previous)
+        recorded = _recorded_training(session, settings, previous)
     if estimator is None and recorded is not None:
         estimator = recorded.estimator
         params = recorded.params if params is None else params
@@ -329,11 +329,14 @@ class _Recorded:
     log_loss: float
 
 
-def _recorded_training(settings: Settings, name: str | None) -> _Recorded | None:
+def _recorded_training(session: Session, settings: Settings, name: str | None) -> _Recorded | None:
     """Estimator, hyperparameters and held-out log-loss saved with model ``name``, if known."""
     if name is None:
         return None
-    metadata = store.read_metadata(store.model_path(name, model_dir=settings.model_dir)) or {}
+    try:
+        metadata = models.metadata_of(session, settings, name)
+    except NotFoundError:
+        metadata = {}
     try:
         params = dict(metadata["hyperparameters"])
         loss = float(metadata["evaluation_metrics"]["mean"]["log_loss"])
@@ -357,7 +360,7 @@ def evaluate_active(database: Database, settings: Settings) -> dict[str, Any]:
         name = models.active_model_name(session)
     if name is None:
         raise ModelError("no model is active; train one with `jinlotto train`")
-    model = models.load_model(settings, name)
+    model = models.load_model(database, settings, name)
     history = load_history(database)
     features, targets = training_set(history, model.window)
     if len(history) < MIN_HISTORY:

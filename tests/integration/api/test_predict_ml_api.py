@@ -1,5 +1,5 @@
 """The ML path: statistical while no model exists (training in the background), the model once
-trained, a stored answer never changed, a corrupt model falling back with an alert, and no
+trained, a stored answer never changed, a corrupt stored model falling back with an alert, and no
 scikit-learn import at all when ML is off."""
 
 import json
@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from pydantic import SecretStr
+from sqlalchemy import text
 from tests.conftest import REPO_ROOT
 from tests.integration.api.conftest import ClientFactory
 from tests.support.slack_server import SlackServer
@@ -45,14 +46,16 @@ def test_no_model_answers_statistical_trains_once_then_serves_the_model(
     assert newcomer.json()["model_version"] == health["active_model"] is not None
 
 
-def test_a_corrupt_model_file_falls_back_to_statistical_and_alerts(
+def test_a_corrupt_stored_model_falls_back_to_statistical_and_alerts(
     make_client: ClientFactory,
     loaded: Database,
     settings: Settings,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     result = train_and_activate(loaded, settings)
-    Path(result.path).write_bytes(b"not a model")
+    with loaded.transaction() as session:  # a damaged copy here would be fetched again
+        session.execute(text("UPDATE model_artefacts SET content = :junk"), {"junk": b"junk"})
+    Path(result.path).unlink()
     with (
         SlackServer() as slack,
         make_client(

@@ -107,7 +107,7 @@ def test_recommend_rejects_bad_options(run: Runner) -> None:
 
 
 @pytest.mark.usefixtures("loaded")
-def test_train_then_list_show_rollback_and_activate(run: Runner) -> None:
+def test_train_then_list_show_rollback_and_activate(run: Runner, tmp_path: Path) -> None:
     assert "no trained models yet" in run("models", "list").stdout
 
     trained = ok_json(run("train", "--json"))
@@ -123,6 +123,11 @@ def test_train_then_list_show_rollback_and_activate(run: Runner) -> None:
     listed = run("models", "list", COLUMNS="80").stdout
     assert_fits(listed)
     assert f"{name}   (active)" in listed.splitlines()
+    assert listed.splitlines()[1].endswith(" · v1 · db+cache")
+    # Another machine's empty MODEL_DIR: the model is in the database, not cached there yet.
+    elsewhere = str(tmp_path / "elsewhere")
+    assert run("models", "list", MODEL_DIR=elsewhere).stdout.splitlines()[1].endswith(" · db")
+    assert "already in the database" in run("models", "import").stdout
     details = run("models", "show", name, COLUMNS="80").stdout
     assert_fits(details)
     assert f"sha256: {shown['sha256']}" in details

@@ -54,8 +54,17 @@ def run(cli_env: dict[str, str], tmp_path: Path) -> Runner:
 
 
 @pytest.fixture
-def settings(model_dir: Path) -> Settings:
-    return Settings(_env_file=None, model_dir=model_dir)  # type: ignore[call-arg]
+def settings(model_dir: Path, cli_env: dict[str, str]) -> Settings:
+    return Settings(_env_file=None, model_dir=model_dir, database_url=cli_env["DATABASE_URL"])  # type: ignore[call-arg]
+
+
+@pytest.fixture
+def database(settings: Settings) -> Iterator[Database]:
+    handle = Database.open(settings)
+    try:
+        yield handle
+    finally:
+        handle.close()
 
 
 def temporaries(model_dir: Path) -> list[Path]:
@@ -120,7 +129,12 @@ def _killed_while_writing(cli_env: dict[str, str], cwd: Path, model_dir: Path) -
 
 
 def test_a_training_killed_while_saving_leaves_the_previous_model_and_its_litter_is_cleaned(
-    run: Runner, cli_env: dict[str, str], tmp_path: Path, model_dir: Path, settings: Settings
+    run: Runner,
+    cli_env: dict[str, str],
+    tmp_path: Path,
+    model_dir: Path,
+    settings: Settings,
+    database: Database,
 ) -> None:
     assert run("train").returncode == 0
     previous = active_model(run)
@@ -131,7 +145,10 @@ def test_a_training_killed_while_saving_leaves_the_previous_model_and_its_litter
     assert entries.pop(previous)["valid"] is True
     assert all(entry["valid"] is False for entry in entries.values())  # a half-saved one, if any
     assert active_model(run) == previous
-    assert models.load_model(settings, previous) is not None
+    assert all(entry["in_database"] is False for entry in entries.values())
+    assert models.load_model(database, settings, previous) is not None
+    elsewhere = settings.model_copy(update={"model_dir": tmp_path / "elsewhere"})
+    assert models.load_model(database, elsewhere, previous) is not None
     # Within the grace period the file might still be another process's; past it, and with no
     # writer holding its lock, it is litter.
     assert store.remove_stale_temporaries(model_dir=model_dir) == []
@@ -152,7 +169,7 @@ def test_a_training_killed_while_saving_leaves_the_previous_model_and_its_litter
 
 
 def test_a_model_left_without_metadata_is_listed_invalid_and_cannot_be_activated_or_loaded(
-    run: Runner, model_dir: Path, settings: Settings
+    run: Runner, model_dir: Path, settings: Settings, database: Database
 ) -> None:
     with paused_writer(model_dir, "lotto_model_orphan", "metadata") as writer:
         os.kill(writer.pid, signal.SIGKILL)
@@ -171,7 +188,7 @@ def test_a_model_left_without_metadata_is_listed_invalid_and_cannot_be_activated
         "model lotto_model_orphan cannot be activated: it has no metadata"
     )
     with pytest.raises(ModelError, match="it has no metadata"):
-        models.load_model(settings, "lotto_model_orphan")
+        models.load_model(database, settings, "lotto_model_orphan")
 
 
 def test_a_model_whose_file_does_not_match_its_checksum_cannot_be_activated(

@@ -2,7 +2,7 @@
 
 from jinlotto.db.models.backtest import BacktestReportRecord
 from jinlotto.db.models.draws import DrawRecord
-from jinlotto.db.models.ml import ModelActivationRecord
+from jinlotto.db.models.ml import ModelActivationRecord, ModelArtefactRecord
 from jinlotto.db.models.operations import AccuracyRecord, SavedTicketRecord, WeeklyRunRecord
 from jinlotto.db.models.service import (
     FeedbackRecord,
@@ -18,6 +18,7 @@ __all__ = [
     "FeedbackRecord",
     "JobLockRecord",
     "ModelActivationRecord",
+    "ModelArtefactRecord",
     "RateLimitRecord",
     "RecommendationRecord",
     "SavedTicketRecord",

@@ -1,9 +1,11 @@
-"""Which trained model is active: an append-only log of activations shared by every process."""
+"""Trained models: their files (artefacts) and an append-only log of which one is active, shared
+by every process on every machine."""
 
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import Integer, String
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import JSON, Integer, LargeBinary, String
+from sqlalchemy.orm import Mapped, deferred, mapped_column
 
 from jinlotto.db.base import Base, written_by
 
@@ -18,3 +20,20 @@ class ModelActivationRecord(Base):
     model_name: Mapped[str] = mapped_column(String(128), index=True)
     activated_at: Mapped[datetime]
     rolled_back_at: Mapped[datetime | None]
+
+
+class ModelArtefactRecord(Base):
+    """A saved model: its joblib file's bytes, their sha256 and the metadata written with it.
+
+    A name is saved once and never changes, so a name identifies its bytes everywhere.
+    ``content`` is only loaded when asked for (a model is a few MB).
+    """
+
+    __tablename__ = "model_artefacts"
+
+    model_name: Mapped[str] = mapped_column(String(128), primary_key=True)
+    sha256: Mapped[str] = mapped_column(String(64))
+    size_bytes: Mapped[int] = mapped_column(Integer)
+    details: Mapped[dict[str, Any]] = mapped_column(JSON)
+    saved_at: Mapped[datetime]
+    content: Mapped[bytes] = deferred(mapped_column(LargeBinary))
