@@ -2,7 +2,9 @@
 
 The machine's own PostgreSQL on 5432 is never touched: the cluster lives in a new temporary
 folder, listens on a free port of 127.0.0.1 and runs as the ``postgres`` user
-(``runuser -u postgres --``) from the binaries under ``/usr/lib/postgresql/*/bin``.
+(``runuser -u postgres --``) from the binaries under ``/usr/lib/postgresql/*/bin``. Given a
+network namespace (``ip netns exec``) and an address in it, it listens there instead; its Unix
+socket in the folder (:attr:`PrivatePostgres.socket_url`) reaches it from any namespace.
 
     with PrivatePostgres() as cluster:
         cluster.freeze()  # SIGSTOP the postmaster and every backend: a host that stops answering
@@ -58,29 +60,41 @@ def _children(pid: int) -> list[int]:
 class PrivatePostgres:
     """One private cluster; see the module docstring."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, netns: str | None = None, address: str = "127.0.0.1") -> None:
         self.bin = _binaries()
         self.folder = Path(tempfile.mkdtemp(prefix="jinlotto-pg-"))
         shutil.chown(self.folder, POSTGRES_USER)
         self.data = self.folder / "data"
-        self.port = free_port()
+        self.netns = netns
+        self.address = address
+        self.port = free_port() if netns is None else 5432
         self._frozen: list[int] = []
 
     @property
     def url(self) -> str:
-        """The SQLAlchemy URL of the cluster's ``postgres`` database."""
-        return f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/postgres"
+        """The SQLAlchemy URL of the cluster's ``postgres`` database over TCP."""
+        return f"postgresql+psycopg://postgres@{self.address}:{self.port}/postgres"
+
+    @property
+    def socket_url(self) -> str:
+        """The same database through the cluster's Unix socket."""
+        return f"postgresql+psycopg://postgres@/postgres?host={self.folder}&port={self.port}"
 
     def _run(self, program: str, *arguments: str) -> None:
         command = ["runuser", "-u", POSTGRES_USER, "--", str(self.bin / program), *arguments]
+        if self.netns is not None:
+            command = ["ip", "netns", "exec", self.netns, *command]
         subprocess.run(command, check=True, capture_output=True, cwd=self.folder)
 
     def start(self) -> None:
         """Create the cluster on first use, then start it and wait until it accepts connections."""
         if not self.data.exists():
             self._run("initdb", "-D", str(self.data), "-A", "trust", "-U", "postgres", "--no-sync")
+            if self.netns is not None:  # clients on the namespace's /24 too
+                with (self.data / "pg_hba.conf").open("a") as rules:
+                    rules.write(f"host all all {self.address}/24 trust\n")
         options = (
-            f"-p {self.port} -c listen_addresses=127.0.0.1 "
+            f"-p {self.port} -c listen_addresses={self.address} "
             f"-c unix_socket_directories={self.folder} -c fsync=off"
         )
         log = str(self.folder / "server.log")
