@@ -117,7 +117,8 @@ class Settings(BaseSettings):
     # Models and recommendations
     model_dir: Path = Field(
         default=Path("models"),
-        description="Folder of the model files: `trained/`, `metadata/`, `backups/`",
+        description="This machine's copy of the models stored in the database: `trained/`, "
+        "`metadata/`, `backups/`",
     )
     enable_ml: bool = Field(
         default=True,

@@ -83,14 +83,23 @@ def trained(hosts: Hosts, app: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def hosts(tmp_path_factory: pytest.TempPathFactory, shared_draws_path: Path) -> Iterator[Hosts]:
+def topology(
+    tmp_path_factory: pytest.TempPathFactory, shared_draws_path: Path
+) -> Iterator[tuple[Hosts, str]]:
+    """The hosts serving, the model trained on app1 active; the test thread in the client
+    namespace."""
     workdir = tmp_path_factory.mktemp("hosts")
-    with Hosts(apps=3, workdir=workdir, draws=shared_draws_path) as topology:
+    with Hosts(apps=3, workdir=workdir, draws=shared_draws_path) as hosts:
         # A model exists before the servers start, so none of them trains one by itself.
-        topology.first_model = trained(topology, "app1")  # type: ignore[attr-defined]
-        topology.start()
-        with topology.network.inside("client"):
-            yield topology
+        first_model = trained(hosts, "app1")
+        hosts.start()
+        with hosts.network.inside("client"):
+            yield hosts, first_model
+
+
+@pytest.fixture
+def hosts(topology: tuple[Hosts, str]) -> Hosts:
+    return topology[0]
 
 
 def test_concurrent_visitors_over_every_host_get_one_stored_set_each(hosts: Hosts) -> None:
@@ -106,8 +115,10 @@ def test_concurrent_visitors_over_every_host_get_one_stored_set_each(hosts: Host
         assert rows[visitor] == replies[0]["sets"]
 
 
-def test_a_model_trained_and_switched_on_one_host_is_served_by_every_host(hosts: Hosts) -> None:
-    first: str = hosts.first_model  # type: ignore[attr-defined]
+def test_a_model_trained_and_switched_on_one_host_is_served_by_every_host(
+    topology: tuple[Hosts, str],
+) -> None:
+    hosts, first = topology
     assert wait_until_served(hosts, first, list(hosts.urls)) < SEEN_WITHIN
     for app in ("app2", "app3"):  # fetched from the database into their own folders
         assert (hosts.model_dir(app) / "trained" / f"{first}.pkl").is_file()
