@@ -24,7 +24,8 @@ from sqlalchemy.orm import Session
 from jinlotto.config import Settings
 from jinlotto.db.database import Database
 from jinlotto.db.models import ModelArtefactRecord
-from jinlotto.db.repositories import activations, artefacts
+from jinlotto.db.repositories import activations
+from jinlotto.db.repositories import artefacts as artefact_repo
 from jinlotto.domain.history import History
 from jinlotto.errors import ModelError, NotFoundError
 from jinlotto.registry import store
@@ -66,7 +67,7 @@ def save(
     """Save a trained model under an unused name: its file here, then in one transaction its
     row (bytes, sha256, metadata) and, when ``activate``, its activation. Returns the file."""
     with database.sessions() as session:
-        taken = artefacts.names(session)
+        taken = artefact_repo.names(session)
     taken |= {path.stem for path in store.model_files(model_dir=settings.model_dir)}
     name = store.unused_name(taken)
     path = Path(store.save_model(model, name, metadata, model_dir=settings.model_dir))
@@ -87,7 +88,7 @@ def _store_file(session: Session, name: str, path: Path) -> ModelArtefactRecord:
     sha256 = hashlib.sha256(content).hexdigest()
     if metadata.get("sha256") != sha256:
         raise ModelError(f"model file {path.name} changed while it was being stored")
-    return artefacts.add(
+    return artefact_repo.add(
         session, name, sha256=sha256, details=metadata, content=content, now=datetime.now(UTC)
     )
 
@@ -122,7 +123,7 @@ def import_local(database: Database, settings: Settings) -> dict[str, str | None
     outcome: dict[str, str | None] = {}
     for path in store.model_files(model_dir=settings.model_dir):
         with database.transaction() as session:
-            if artefacts.get(session, path.stem) is not None:
+            if artefact_repo.get(session, path.stem) is not None:
                 continue
             try:
                 import_file(session, settings, path.stem, "imported")
@@ -135,7 +136,7 @@ def import_local(database: Database, settings: Settings) -> dict[str, str | None
 
 def _stored(session: Session, settings: Settings, name: str, action: str) -> ModelArtefactRecord:
     """The row of model ``name``, storing first a valid file only this machine holds."""
-    row = artefacts.get(session, name)
+    row = artefact_repo.get(session, name)
     return row if row is not None else import_file(session, settings, name, action)
 
 
@@ -145,7 +146,7 @@ def _copy_here(session: Session, settings: Settings, row: ModelArtefactRecord, a
     path = store.model_path(row.model_name, model_dir=settings.model_dir)
     if _matches(path, row.sha256):
         return path
-    content = artefacts.content(session, row.model_name) or b""
+    content = artefact_repo.content(session, row.model_name) or b""
     if hashlib.sha256(content).hexdigest() != row.sha256:
         raise ModelError(
             f"model {row.model_name} cannot be {action}: "
@@ -206,7 +207,7 @@ def list_models(settings: Settings, session: Session) -> list[dict[str, Any]]:
     (``problem`` says why not). Removes what killed saves left behind."""
     store.remove_stale_temporaries(model_dir=settings.model_dir)
     active = active_model_name(session)
-    rows = {row.model_name: row for row in artefacts.every(session)}
+    rows = {row.model_name: row for row in artefact_repo.every(session)}
     listing = [_row_entry(settings, row) for row in rows.values()]
     for path in store.model_files(model_dir=settings.model_dir):
         if path.stem not in rows:
@@ -258,7 +259,7 @@ def _file_entry(path: Path) -> dict[str, Any]:
 
 def metadata_of(session: Session, settings: Settings, name: str) -> dict[str, Any]:
     """The metadata saved with model ``name`` (the database's, else this machine's file's)."""
-    row = artefacts.get(session, name)
+    row = artefact_repo.get(session, name)
     if row is not None:
         return {**row.details, "sha256": row.sha256}
     return store.read_metadata(_local_file(settings, name)) or {}
@@ -266,7 +267,7 @@ def metadata_of(session: Session, settings: Settings, name: str) -> dict[str, An
 
 def show_model(settings: Settings, session: Session, name: str) -> dict[str, Any]:
     """The full metadata of one saved model, where it is stored and this machine's copy."""
-    row = artefacts.get(session, name)
+    row = artefact_repo.get(session, name)
     if row is None:
         path: Path | None = _local_file(settings, name)
     else:

@@ -30,6 +30,7 @@ class ModelArtefactRecord(Base):
     """
 
     __tablename__ = "model_artefacts"
+    __table_args__ = (written_by("jinlotto.services.models"),)
 
     model_name: Mapped[str] = mapped_column(String(128), primary_key=True)
     sha256: Mapped[str] = mapped_column(String(64))
