@@ -20,6 +20,7 @@ from jinlotto.api.metrics import (
     ServiceStateCollector,
     StateSnapshot,
 )
+from jinlotto.api.openapi import install_openapi
 from jinlotto.api.probe import HealthProbe
 from jinlotto.api.routes import routers
 from jinlotto.api.routes.data import admin_router
@@ -74,6 +75,7 @@ def create_app(settings: Settings) -> FastAPI:
         app.include_router(router)
     if settings.admin_token is not None and settings.admin_token.get_secret_value():
         app.include_router(admin_router)  # absent otherwise: 404 like any unknown path
+    install_openapi(app)
     app.add_middleware(MetricsMiddleware)
     if settings.cors_origins:
         app.add_middleware(

@@ -5,10 +5,21 @@ from dataclasses import asdict
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictInt, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StrictInt,
+    WithJsonSchema,
+    model_validator,
+)
 
 from jinlotto.db.models import DrawRecord
 from jinlotto.db.repositories.draws import to_domain
+from jinlotto.domain.games import NUMBER_MAX, NUMBER_MIN, NUMBERS_PER_GAME, integral_float_as_int
+from jinlotto.strategies.filters import LIMITS, MAX_FIXED
 
 # C0 controls other than tab and line breaks, DEL, and lone UTF-16 surrogates: none is text a
 # person types, PostgreSQL refuses NUL, and a lone surrogate cannot be encoded to store it.
@@ -31,12 +42,47 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+# A whole number as JSON writes it: 2 or 2.0, not true or "2".
+WholeNumber = Annotated[StrictInt, BeforeValidator(integral_float_as_int)]
+
+
+def _filters_schema() -> dict[str, Any]:
+    """What ``Filters.from_mapping`` reads, as JSON Schema (null leaves an option unset)."""
+
+    def optional(schema: dict[str, Any]) -> dict[str, Any]:
+        return {"anyOf": [schema, {"type": "null"}]}
+
+    def numbers(most: int) -> dict[str, Any]:
+        number = {"type": "integer", "minimum": NUMBER_MIN, "maximum": NUMBER_MAX}
+        return {"type": "array", "items": number, "maxItems": most, "uniqueItems": True}
+
+    properties: dict[str, Any] = {
+        "fixed": optional(numbers(MAX_FIXED)),
+        "excluded": optional(numbers(NUMBER_MAX - NUMBERS_PER_GAME)),
+        "exclude_past_winners": optional({"type": "boolean"}),
+    }
+    for name, (low, high) in LIMITS.items():
+        value = {"type": "integer", "minimum": low, "maximum": high}
+        if name.endswith("_range"):
+            pair = {"type": "array", "items": value, "minItems": 2, "maxItems": 2}
+            properties[name] = optional(pair)
+        else:
+            properties[name] = optional(value)
+    return {
+        "type": "object",
+        "properties": properties,
+        "additionalProperties": False,
+        "description": "Ranges are [min, max] with min <= max; a number may not be both fixed "
+        "and excluded (422 otherwise).",
+    }
+
+
 class PredictRequest(Strict):
-    num_sets: StrictInt = Field(default=5, ge=1, le=5, description="How many games (1-5)")
+    num_sets: WholeNumber = Field(default=5, ge=1, le=5, description="How many games (1-5)")
     strategy: Text | None = Field(default=None, max_length=32)
-    filters: dict[Annotated[Text, Field(max_length=32)], Any] = Field(
-        default_factory=dict, max_length=16
-    )
+    filters: Annotated[
+        dict[Annotated[Text, Field(max_length=32)], Any], WithJsonSchema(_filters_schema())
+    ] = Field(default_factory=dict, max_length=16)
 
 
 class Relaxed(BaseModel):
@@ -82,11 +128,47 @@ class StrategiesResponse(BaseModel):
     filters: dict[str, FilterLimit] = Field(description="What each filter value may be")
 
 
-Game = Annotated[list[StrictInt], Field(max_length=6)]
+# Documented in full; the numbers are checked by the domain rule, which names what is wrong.
+Game = Annotated[
+    list[WholeNumber],
+    Field(max_length=NUMBERS_PER_GAME),
+    WithJsonSchema(
+        {
+            "type": "array",
+            "items": {"type": "integer", "minimum": NUMBER_MIN, "maximum": NUMBER_MAX},
+            "minItems": NUMBERS_PER_GAME,
+            "maxItems": NUMBERS_PER_GAME,
+            "uniqueItems": True,
+        }
+    ),
+]
 
 
 class TicketCheckRequest(Strict):
-    draw_no: StrictInt | None = Field(default=None, ge=1, le=9999)
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "oneOf": [
+                {
+                    "required": ["qr"],
+                    "properties": {
+                        "qr": {"type": "string"},
+                        "draw_no": {"type": "null"},
+                        "games": {"type": "null"},
+                    },
+                },
+                {
+                    "required": ["draw_no", "games"],
+                    "properties": {
+                        "qr": {"type": "null"},
+                        "draw_no": {"type": "integer"},
+                        "games": {"type": "array"},
+                    },
+                },
+            ]
+        },
+    )
+    draw_no: WholeNumber | None = Field(default=None, ge=1, le=9999)
     games: list[Game] | None = Field(default=None, min_length=1, max_length=5)
     qr: Text | None = Field(default=None, max_length=2048)
 

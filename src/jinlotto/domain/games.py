@@ -10,6 +10,12 @@ NUMBERS_PER_GAME = 6
 _SEPARATORS = re.compile(r"[\s,]+")
 
 
+def integral_float_as_int(value: object) -> object:
+    """JSON has one number type: ``2.0`` is the whole number 2 (JSON Schema agrees); ``True`` and
+    ``"2"`` are left as they are, to be refused as non-numbers."""
+    return int(value) if isinstance(value, float) and value.is_integer() else value
+
+
 def game_problem(numbers: Sequence[int]) -> str | None:
     """What keeps ``numbers`` from being a game, in a few words; ``None`` when they are one."""
     if len(numbers) != NUMBERS_PER_GAME:

@@ -274,8 +274,9 @@ def import_file(
     """Import a draw file from disk (see :func:`import_bytes`)."""
     try:
         content = path.read_bytes()
-    except OSError as error:
-        raise FileFormatError(f"cannot read {path}: {error.strerror or error}") from error
+    except (OSError, ValueError) as error:  # ValueError: a NUL byte in the path
+        reason = getattr(error, "strerror", None) or error
+        raise FileFormatError(f"cannot read {path}: {reason}") from error
     return import_bytes(session, content, name=str(path), progress=progress)
 
 

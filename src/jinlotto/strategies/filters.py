@@ -27,6 +27,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from jinlotto.domain import combos
+from jinlotto.domain.games import integral_float_as_int
 from jinlotto.errors import InvalidFilterError
 
 IntRange = tuple[int, int]
@@ -284,6 +285,7 @@ def _parse(options: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _integer(name: str, value: Any) -> int:
+    value = integral_float_as_int(value)
     if isinstance(value, bool) or not isinstance(value, int):
         raise _error(name, "not_a_whole_number", f"must be a whole number, got {str(value)[:20]!r}")
     return value

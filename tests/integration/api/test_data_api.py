@@ -137,6 +137,7 @@ def test_sync_db_imports_an_uploaded_file(
     "request_kwargs",
     [
         {"json": {"path": "/no/such/file.json"}},
+        {"json": {"path": "draws\u0000.json"}},
         {"content": b"not a draw file at all"},
         {"content": b""},
         {"files": {"file": ("x.json", b'[{"draw_no": 1}]', "application/json")}},

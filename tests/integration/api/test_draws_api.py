@@ -70,7 +70,7 @@ def test_draws_containing_chosen_numbers_are_found_and_paged(
 
 
 def test_a_bad_contains_list_is_a_clear_422(client: TestClient) -> None:
-    for bad in ("3,x", "0,7", "46", "1,2,3,4,5,6,7", "-3"):
+    for bad in ("3,x", "0,7", "46", "1,2,3,4,5,6,7", "1,1,1,1,1,1,1", "-3", "3,7,", "\uff13"):
         response = client.get("/api/draws", params={"contains": bad})
         assert response.status_code == 422, bad
         assert "contains" in response.json()["error"]

@@ -191,3 +191,21 @@ def test_no_draws_yet_is_503_telling_how_to_load_them(empty_client: TestClient) 
     response = empty_client.post("/api/predict", json={})
     assert response.status_code == 503
     assert "jinlotto data update" in response.json()["error"]
+
+
+def test_whole_numbers_written_as_2_0_are_the_numbers_they_name(client: TestClient) -> None:
+    # JSON Schema (and so the OpenAPI document) calls 3.0 an integer; the API agrees.
+    written = client.post(
+        "/api/predict", json={"num_sets": 3.0, "filters": {"fixed": [7.0], "min_span": 20.0}}
+    )
+    plain = client.post(
+        "/api/predict",
+        json={"num_sets": 3, "filters": {"fixed": [7], "min_span": 20}},
+        cookies={COOKIE: written.cookies[COOKIE]},
+    )
+    assert written.status_code == 200, written.text
+    assert plain.json()["sets"] == written.json()["sets"]
+    assert len(written.json()["sets"]) == 3
+    assert all(7 in game for game in written.json()["sets"])
+    for bad in ({"num_sets": 2.5}, {"num_sets": True}, {"filters": {"min_span": 20.5}}):
+        assert client.post("/api/predict", json=bad).status_code == 422, bad

@@ -179,3 +179,15 @@ def test_scan_refuses_other_files_and_oversized_uploads(client: TestClient) -> N
     missing = client.post("/api/tickets/scan", data={"other": "x"})
     assert missing.status_code == 422
     assert "image" in missing.json()["error"]
+
+
+def test_games_written_with_2_0_numbers_are_graded_like_whole_numbers(
+    client: TestClient,
+) -> None:
+    plain = client.post("/api/tickets/check", json={"draw_no": 1200, "games": [[1, 2, 3, 4, 5, 6]]})
+    written = client.post(
+        "/api/tickets/check",
+        json={"draw_no": 1200.0, "games": [[1.0, 2, 3, 4, 5, 6.0]]},
+    )
+    assert written.status_code == 200, written.text
+    assert written.json() == plain.json()

@@ -13,6 +13,7 @@ from starlette.concurrency import run_in_threadpool
 
 from jinlotto.api.admin import AdminRoute
 from jinlotto.api.deps import DatabaseDep, SettingsDep
+from jinlotto.api.openapi import error_responses
 from jinlotto.api.schemas import Strict, Text
 from jinlotto.config import Settings
 from jinlotto.db.database import Database
@@ -20,7 +21,9 @@ from jinlotto.errors import AlreadyRunningError, FileFormatError
 from jinlotto.services import draws, jobs
 
 router = APIRouter(prefix="/api/data", tags=["data"])
-admin_router = APIRouter(prefix="/api/data", tags=["data"], route_class=AdminRoute)
+admin_router = APIRouter(
+    prefix="/api/data", tags=["data"], route_class=AdminRoute, responses=error_responses(401)
+)
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 _MULTIPART_OVERHEAD = 64 * 1024  # boundaries and part headers around the file
 # One fetch from the official source at a time (a full collection makes ~1,240 requests); the
@@ -40,7 +43,7 @@ def summary(database: DatabaseDep) -> dict[str, Any]:
     return draws.status(database).to_dict()
 
 
-@admin_router.post("/collect")
+@admin_router.post("/collect", responses=error_responses(409, 502))
 def collect(
     database: DatabaseDep, settings: SettingsDep, options: SyncOptions | None = None
 ) -> dict[str, Any]:
@@ -48,7 +51,7 @@ def collect(
     return _update(database, settings, options, full=True)
 
 
-@admin_router.post("/update")
+@admin_router.post("/update", responses=error_responses(409, 502))
 def update(
     database: DatabaseDep, settings: SettingsDep, options: SyncOptions | None = None
 ) -> dict[str, Any]:
@@ -69,11 +72,40 @@ def _update(
     return report.to_dict()
 
 
+SYNC_DB_BODY: dict[str, Any] = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "application/json": {
+                "schema": {
+                    "type": "object",
+                    "properties": {"path": {"type": "string", "minLength": 1, "maxLength": 4096}},
+                    "required": ["path"],
+                    "additionalProperties": False,
+                }
+            },
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "properties": {"file": {"type": "string", "format": "binary"}},
+                    "required": ["file"],
+                }
+            },
+        },
+    }
+}
+
+
 class ServerFile(Strict):
     path: Text = Field(min_length=1, max_length=4096)
 
 
-@admin_router.post("/sync-db", max_body_size=MAX_UPLOAD_BYTES + _MULTIPART_OVERHEAD)
+@admin_router.post(
+    "/sync-db",
+    max_body_size=MAX_UPLOAD_BYTES + _MULTIPART_OVERHEAD,
+    responses=error_responses(409),
+    openapi_extra=SYNC_DB_BODY,
+)
 async def sync_db(request: Request, database: DatabaseDep) -> dict[str, Any]:
     """Admin: import a draw file: JSON ``{"path": ...}`` on the server, or an uploaded file."""
     content_type = request.headers.get("content-type", "")

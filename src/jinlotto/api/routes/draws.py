@@ -1,16 +1,24 @@
 """Public draw history."""
 
+import re
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
 
 from jinlotto.api.deps import SessionDep
+from jinlotto.api.openapi import error_responses
 from jinlotto.api.schemas import DrawPage, DrawRead
 from jinlotto.db.repositories import draws as draw_repo
 from jinlotto.errors import DrawNotFoundError, InvalidDrawError
 from jinlotto.services.draws import NO_DATA_MESSAGE
 
 router = APIRouter(prefix="/api/draws", tags=["draws"])
+
+# Up to six numbers 1-45, comma-separated, spaces allowed around them. One pattern both checks
+# the parameter and documents it, so the schema and the route agree on every input.
+_NUMBER = " *0*([1-9]|[1-3][0-9]|4[0-5]) *"
+CONTAINS_PATTERN = f"^({_NUMBER}(,{_NUMBER}){{0,5}})?$"
+_CONTAINS = re.compile(CONTAINS_PATTERN)
 
 
 @router.get("")
@@ -22,6 +30,7 @@ def list_draws(
         str | None,
         Query(
             max_length=40,
+            json_schema_extra={"pattern": CONTAINS_PATTERN},
             description="Only draws holding all these numbers, comma-separated (e.g. 3,7)",
         ),
     ] = None,
@@ -35,18 +44,14 @@ def list_draws(
 
 
 def _numbers(text: str | None) -> list[int]:
-    parts = [part.strip() for part in (text or "").split(",") if part.strip()]
-    if not all(part.isascii() and part.isdigit() for part in parts):
-        raise InvalidDrawError("contains must be numbers 1-45 separated by commas, e.g. 3,7")
-    numbers = sorted({int(part) for part in parts})
-    if any(not 1 <= number <= 45 for number in numbers):
-        raise InvalidDrawError("contains must be numbers 1-45 separated by commas, e.g. 3,7")
-    if len(numbers) > 6:
-        raise InvalidDrawError("contains may name at most 6 different numbers")
-    return numbers
+    if not _CONTAINS.fullmatch(text or ""):
+        raise InvalidDrawError(
+            "contains must be up to 6 numbers 1-45 separated by commas, e.g. 3,7"
+        )
+    return sorted({int(part) for part in (text or "").split(",") if part.strip()})
 
 
-@router.get("/latest")
+@router.get("/latest", responses=error_responses(404))
 def latest_draw(session: SessionDep) -> DrawRead:
     """The newest stored draw."""
     record = draw_repo.latest(session)

@@ -5,6 +5,7 @@ from typing import Any
 from fastapi import APIRouter
 
 from jinlotto.api.deps import SessionDep, StateDep
+from jinlotto.api.openapi import error_responses
 from jinlotto.errors import NoDrawDataError
 from jinlotto.services import backtests
 from jinlotto.services.draws import NO_DATA_MESSAGE
@@ -12,7 +13,7 @@ from jinlotto.services.draws import NO_DATA_MESSAGE
 router = APIRouter(tags=["evidence"])
 
 
-@router.get("/api/backtest/latest")
+@router.get("/api/backtest/latest", responses=error_responses(404))
 def latest_backtest(session: SessionDep) -> dict[str, Any]:
     """The newest stored walk-forward backtest report (404 until one is run)."""
     return backtests.latest_report(session)

@@ -14,7 +14,10 @@ from jinlotto.services.draws import NO_DATA_MESSAGE, freshness
 router = APIRouter(tags=["health"])
 
 
-@router.get("/api/health")
+@router.get(
+    "/api/health",
+    responses={503: {"model": HealthResponse, "description": "The database is unreachable"}},
+)
 async def health(state: StateDep, response: Response) -> HealthResponse:
     """Database reachable, draws stored, active model; 503 when the database is unreachable."""
     facts = await state.health.facts()

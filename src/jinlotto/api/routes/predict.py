@@ -10,6 +10,7 @@ from fastapi import APIRouter, Request, Response
 from jinlotto.api.deps import read_visitor, set_visitor_cookie
 from jinlotto.api.limits import rate_limited
 from jinlotto.api.metrics import RECOMMENDATIONS
+from jinlotto.api.openapi import error_responses
 from jinlotto.api.schemas import (
     FilterLimit,
     PredictRequest,
@@ -40,7 +41,12 @@ HONEST_LINES = [
 
 # This is the hottest route: it reads the state and the visitor directly instead of through
 # dependencies, and writes its JSON once (the response model still documents it).
-@router.post("/predict", response_model=PredictResponse, dependencies=[rate_limited("predict")])
+@router.post(
+    "/predict",
+    response_model=PredictResponse,
+    dependencies=[rate_limited("predict")],
+    responses=error_responses(404),
+)
 async def predict(body: PredictRequest, request: Request) -> Response:
     """Today's games for this visitor (the same all day for the same options)."""
     state: ServiceState = request.app.state.service

@@ -9,6 +9,7 @@ from starlette.concurrency import run_in_threadpool
 
 from jinlotto.api.deps import DatabaseDep, SessionDep, VisitorDep
 from jinlotto.api.limits import rate_limited
+from jinlotto.api.openapi import error_responses
 from jinlotto.api.schemas import (
     SavedTicketPage,
     SavedTicketRead,
@@ -58,7 +59,7 @@ async def scan(
     return TicketCheckResponse.model_validate(result.to_dict())
 
 
-@router.post("/saved", status_code=201)
+@router.post("/saved", status_code=201, responses=error_responses(409))
 def save(body: TicketCheckRequest, database: DatabaseDep, visitor: VisitorDep) -> SavedTicketRead:
     """Save a ticket you bought (typed games or its QR text); it is graded after its draw."""
     ticket = _ticket(body)
