@@ -8,7 +8,7 @@ from itertools import pairwise
 from typing import NoReturn
 
 from jinlotto.domain.games import NUMBER_MAX, NUMBER_MIN, NUMBERS_PER_GAME
-from jinlotto.domain.schedule import DRAW_TIME, KST, scheduled_date
+from jinlotto.domain.schedule import DRAW_TIME, KST, MAX_DRAW_NO, scheduled_date
 from jinlotto.errors import InvalidDrawError
 
 logger = logging.getLogger(__name__)
@@ -111,6 +111,11 @@ def make_draw(
     if number < 1:
         raise InvalidDrawError(f"draw {number}: draw_no must be at least 1")
     _check_storable(number, number, "draw_no", COUNT_MAX)
+    if number > MAX_DRAW_NO:
+        raise InvalidDrawError(
+            f"draw {number}: draw_no must be at most {MAX_DRAW_NO}",
+            detail={"draw_no": number, "field": "draw_no"},
+        )
     if len(numbers) != NUMBERS_PER_GAME:
         raise InvalidDrawError(f"draw {number}: numbers must hold 6 values, got {len(numbers)}")
     balls = sorted(_ball(value, "numbers", number) for value in numbers)

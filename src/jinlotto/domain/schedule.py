@@ -12,6 +12,9 @@ from datetime import date, datetime, time, timedelta, timezone
 # is exact for every draw and needs no time-zone database.
 KST = timezone(timedelta(hours=9), "KST")
 FIRST_DRAW_DATE = date(2002, 12, 7)
+# The highest draw number anything accepts: weekly draws until the 3900s, far inside what the
+# calendar can date (a larger number would overflow ``scheduled_date``).
+MAX_DRAW_NO = 100_000
 SALES_CLOSE = time(20, 0)
 DRAW_TIME = time(20, 35)
 RESULTS_TIME = time(21, 0)

@@ -10,9 +10,13 @@ import csv
 import io
 from collections.abc import Iterable
 from datetime import date
+from typing import TYPE_CHECKING
 
 from jinlotto.domain.draw import TIERS, Draw, PrizeTier, make_draw
 from jinlotto.errors import FileFormatError, InvalidDrawError
+
+if TYPE_CHECKING:
+    import _csv
 
 REQUIRED_COLUMNS = ("draw_no", "date", "n1", "n2", "n3", "n4", "n5", "n6", "bonus")
 TIER_COLUMNS = tuple(
@@ -35,6 +39,13 @@ def parse_csv(text: str) -> list[Draw]:
 def parse_csv_lines(text: str) -> list[tuple[int, Draw]]:
     """Every draw of a CSV text with the line it ends on (see :func:`parse_csv`)."""
     reader = csv.reader(io.StringIO(text))
+    try:
+        return _read_rows(reader)
+    except csv.Error as error:  # a stray carriage return, a NUL, an unclosed quote
+        raise FileFormatError(f"line {reader.line_num}: not readable as CSV ({error})") from None
+
+
+def _read_rows(reader: "_csv.Reader") -> list[tuple[int, Draw]]:
     header = [name.strip() for name in next(reader, [])]
     _check_header(header)
     draws = []

@@ -49,6 +49,8 @@ def test_numbers_are_stored_ascending_and_text_counts_become_integers() -> None:
         ({"bonus_no": 4}, "bonus_no 4 repeats a winning number"),
         ({"bonus_no": True}, "bonus_no must be a whole number"),
         ({"draw_no": 0}, "draw_no must be at least 1"),
+        # Past what the calendar can date: refused, not an OverflowError.
+        ({"draw_no": 10**9}, "draw_no must be at most 100000"),
         ({"draw_date": date(2025, 11, 28)}, "is a Friday, not a Saturday"),
         ({"total_sales": -1}, "total_sales must not be negative"),
         ({"first_auto": 1.5}, "first_auto must be a whole number"),

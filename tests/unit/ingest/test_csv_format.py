@@ -42,6 +42,8 @@ def test_optional_columns_in_any_order_and_blank_lines() -> None:
         ("draw_no,date,n1,n2,n3,n4,n5,n6,bonus,jackpot\n", "unknown CSV columns jackpot"),
         ("draw_no,date,n1,n2,n3,n4,n5,n6,bonus,bonus\n", "appears twice"),
         (MINIMAL + "1201,2025-12-06,1,2,3\n", "line 3: 5 cells, the header names 9"),
+        # The csv module's own errors (a lone carriage return inside a field) are named too.
+        (MINIMAL + "1201,2025-12-06,1,2\r3,4,5,6,7\n", "not readable as CSV"),
     ],
 )
 def test_bad_layout_is_a_file_format_error(text: str, message: str) -> None:
