@@ -94,6 +94,7 @@ def admin_app(
                     "admin_token": SecretStr(TOKEN),
                     "lotto_api_url": official.url,
                     "lotto_mirror_url": official.mirror_url,
+                    "http_requests_per_second": 500.0,
                 }
             )
         )
