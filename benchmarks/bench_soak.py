@@ -89,7 +89,8 @@ class Traffic:
     def _client(self, seed: int) -> None:
         chooser = random.Random(seed)
         requests = self._requests(chooser)
-        names, weights = zip(*[(name, weight) for name, (weight, _) in requests.items()])
+        names = list(requests)
+        weights = [weight for weight, _ in requests.values()]
         with httpx.Client(base_url=self.url, timeout=30) as client:
             while not self.stop.is_set():
                 name = chooser.choices(names, weights)[0]
@@ -151,7 +152,7 @@ def rss_mb(pid: int) -> float:
 
 
 def open_fds(pid: int) -> int:
-    return len(os.listdir(f"/proc/{pid}/fd"))
+    return sum(1 for _ in Path(f"/proc/{pid}/fd").iterdir())
 
 
 def connections(database: str) -> int:
