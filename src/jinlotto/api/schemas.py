@@ -32,7 +32,11 @@ def _plain_text(value: str) -> str:
     return value
 
 
-Text = Annotated[str, AfterValidator(_plain_text)]
+Text = Annotated[
+    str,
+    AfterValidator(_plain_text),
+    Field(json_schema_extra={"pattern": "^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$"}),
+]
 """Every text field of a request body: printable text, tabs and line breaks only."""
 
 

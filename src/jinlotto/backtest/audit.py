@@ -24,7 +24,7 @@ from jinlotto.backtest.metrics import ChiSquare, chi2_sf, chi_square
 from jinlotto.domain import combos
 from jinlotto.domain.history import History
 from jinlotto.domain.prizes import TOTAL_COMBINATIONS, match_probabilities
-from jinlotto.errors import JinlottoError
+from jinlotto.errors import NoDrawDataError
 
 FloatArray = NDArray[np.float64]
 ODD_NUMBERS = 23
@@ -124,7 +124,7 @@ def serial_test(history: History) -> AuditTest:
 def audit(history: History) -> dict[str, Any]:
     """Every test of the audit over ``history``, JSON-ready."""
     if len(history) < MIN_DRAWS:
-        raise JinlottoError(
+        raise NoDrawDataError(
             f"the audit needs at least {MIN_DRAWS} draws, {len(history)} are stored"
         )
     tests = [frequency_test(history), odd_even_test(history), sum_test(history)]

@@ -1,8 +1,11 @@
 """``/api/backtest/latest`` and ``/api/analysis/randomness`` over a real database."""
 
 from fastapi.testclient import TestClient
+from tests.integration.api.conftest import ClientFactory
+from tests.support.store import import_draws
 
 from jinlotto.db.database import Database
+from jinlotto.domain.draw import Draw
 from jinlotto.services import backtests
 from jinlotto.services.draws import stored_history
 
@@ -47,3 +50,13 @@ def test_randomness_of_an_empty_database_is_503_with_a_hint(empty_client: TestCl
     response = empty_client.get("/api/analysis/randomness")
     assert response.status_code == 503
     assert "jinlotto data import" in response.json()["error"]
+
+
+def test_randomness_of_too_few_draws_is_503_saying_how_many(
+    make_client: ClientFactory, database: Database, shared_draws: list[Draw]
+) -> None:
+    import_draws(database, shared_draws[:20], source="test")
+    with make_client() as client:
+        response = client.get("/api/analysis/randomness")
+    assert response.status_code == 503
+    assert response.json()["error"] == "the audit needs at least 30 draws, 20 are stored"

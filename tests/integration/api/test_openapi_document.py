@@ -3,8 +3,11 @@
 from typing import Any
 
 from fastapi.testclient import TestClient
+from pydantic import SecretStr
+from tests.integration.api.conftest import ClientFactory
 
 from jinlotto.api.openapi import EVERY_OPERATION
+from jinlotto.db.database import Database
 
 ERROR_REF = "#/components/schemas/ErrorBody"
 
@@ -36,11 +39,24 @@ def test_every_operation_documents_the_error_body_for_its_statuses(client: TestC
         if "{" in label:
             assert _error_schema(operation, 404) == ERROR_REF, label
     operations = dict(_operations(document))
-    for admin in ("POST /api/data/collect", "POST /api/data/update", "POST /api/data/sync-db"):
-        assert {"401", "404", "409"} <= set(operations[admin]["responses"]), admin
     assert "409" in operations["POST /api/tickets/saved"]["responses"]
     health_503 = operations["GET /api/health"]["responses"]["503"]
     assert health_503["content"]["application/json"]["schema"]["$ref"].endswith("HealthResponse")
+
+
+def test_admin_operations_exist_only_with_a_token_and_document_401(
+    make_client: ClientFactory, loaded: Database
+) -> None:
+    with make_client() as visitor:
+        assert not any(
+            "/api/data/collect" in path for path in visitor.get("/openapi.json").json()["paths"]
+        )
+    with make_client(admin_token=SecretStr("document-admin-token")) as admin:
+        operations = dict(_operations(admin.get("/openapi.json").json()))
+    for label in ("POST /api/data/collect", "POST /api/data/update", "POST /api/data/sync-db"):
+        assert _error_schema(operations[label], 401) == ERROR_REF, label
+        assert _error_schema(operations[label], 409) == ERROR_REF, label
+    assert "multipart/form-data" in operations["POST /api/data/sync-db"]["requestBody"]["content"]
 
 
 def test_a_real_error_matches_the_documented_body(client: TestClient) -> None:
