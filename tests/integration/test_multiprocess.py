@@ -55,6 +55,8 @@ def _start_servers(
                 "CONF_BASE": base,
                 "CONF_MAX": high,
                 "MODEL_DIR": str(folder / "models"),
+                # Every client here is one address: measure consistency, not the rate limits.
+                "RATE_LIMITS_ENABLED": "false",
             }
             command = [sys.executable, "-m", "jinlotto", "serve", "--port", str(port)]
             if index == 0:
