@@ -266,6 +266,7 @@ def main() -> None:
                 "DATABASE_URL": database_url,
                 "MODEL_DIR": str(directory / "models"),
                 "ENABLE_ML": "false",
+                "RATE_LIMITS_ENABLED": "false",  # one load generator is one address
                 "LOG_LEVEL": "WARNING",
                 "PROMETHEUS_MULTIPROC_DIR": str(directory / "metrics"),
             }
