@@ -40,6 +40,9 @@ FALLBACK_STRATEGY = "statistical"
 TRAINING_JOB = "train-model"
 TRAINING_TTL = timedelta(hours=1)
 TRAINING_RETRY = timedelta(minutes=10)
+# An active model that failed to load is tried again after this long: on another host its file
+# may not have been stored yet, or an operator may have repaired it.
+MODEL_RETRY = timedelta(minutes=1)
 Value = TypeVar("Value")
 
 
@@ -205,8 +208,10 @@ class Recommender:
         *,
         alert: Callable[[str, str], object] = lambda _model, _problem: None,
         train_when_missing: bool = False,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.settings = settings
+        self._clock = clock
         self.database = database
         self._alert = alert
         self._train_when_missing = train_when_missing
@@ -218,7 +223,7 @@ class Recommender:
         )
         self._history: Fitted[History] = Fitted(settings.database_statement_timeout_seconds)
         self._strategies: Fitted[Strategy] = Fitted()
-        self._unusable: set[str] = set()  # active models whose file failed to load
+        self._unusable: dict[str, float] = {}  # active model → when loading it last failed
         self.training: threading.Thread | None = None
         self._training_tried_at = -float("inf")
 
@@ -288,25 +293,36 @@ class Recommender:
             raise ModelError(f"strategy {name} {problem}")
         assert active is not None
         try:
-            return self._strategies.get(
+            strategy = self._strategies.get(
                 name,
                 (state.history_version, active),
                 lambda: self._load_model_strategy(name, active, history),
             )
         except ModelError as error:
-            self._unusable.add(active)
-            logger.error("model %s unusable, answering statistical: %s", active, error.message)
-            self._alert(active, error.message)
+            self._model_failed(active, error)
             if not self._train_when_missing:
                 raise
             return None
+        self._unusable.pop(active, None)
+        return strategy
+
+    def _model_failed(self, active: str, error: ModelError) -> None:
+        """Remember when ``active`` failed; log and alert the first failure only."""
+        first = active not in self._unusable
+        self._unusable[active] = self._clock()
+        if first:
+            logger.error("model %s unusable, answering statistical: %s", active, error.message)
+            self._alert(active, error.message)
+        else:
+            logger.warning("model %s still unusable: %s", active, error.message)
 
     def _model_problem(self, active: str | None) -> str | None:
         if not self.settings.enable_ml:
             return "needs ML, which is off (ENABLE_ML=false)"
         if active is None:
             return "needs a trained model; run `jinlotto train`"
-        if active in self._unusable:
+        failed_at = self._unusable.get(active)
+        if failed_at is not None and self._clock() - failed_at < MODEL_RETRY.total_seconds():
             return f"needs a usable model; {active} could not be loaded"
         return None
 
@@ -322,7 +338,7 @@ class Recommender:
         every request)."""
         if self.training is not None and self.training.is_alive():
             return
-        now = time.monotonic()
+        now = self._clock()
         if now - self._training_tried_at < TRAINING_RETRY.total_seconds():
             return
         self._training_tried_at = now
