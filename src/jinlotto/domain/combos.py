@@ -20,6 +20,10 @@ ZONE_LABELS = ("1-9", "10-19", "20-29", "30-39", "40-45")
 COLOUR_EDGES = (11, 21, 31, 41)
 COLOUR_LABELS = ("yellow", "blue", "red", "grey", "green")
 _PAIR_I, _PAIR_J = np.triu_indices(6, k=1)
+# The zone and colour of each number 0-45 (0 unused), looked up rather than searched for.
+_ZONE_OF = np.searchsorted(np.array(ZONE_EDGES), np.arange(46), side="right")
+_COLOUR_OF = np.searchsorted(np.array(COLOUR_EDGES), np.arange(46), side="right")
+_STEP_BITS = 1 << np.arange(5)  # the five neighbour steps of a game as one 5-bit code
 
 
 def as_games(games: NDArray[np.integer] | list[list[int]] | list[int]) -> IntArray:
@@ -45,9 +49,9 @@ def low_counts(games: IntArray) -> IntArray:
 
 def ac_values(games: IntArray) -> IntArray:
     """Arithmetic complexity of each game: distinct pairwise differences minus 5."""
-    differences = np.sort(games[:, _PAIR_J] - games[:, _PAIR_I], axis=1)
-    distinct = 1 + (np.diff(differences, axis=1) != 0).sum(axis=1)
-    return distinct - 5
+    # Differences are 1-44: one bit each, so the distinct ones are the set bits of their union.
+    seen = np.bitwise_or.reduce(np.int64(1) << (games[:, _PAIR_J] - games[:, _PAIR_I]), axis=1)
+    return np.bitwise_count(seen).astype(np.int64) - 5
 
 
 def consecutive_pairs(games: IntArray) -> IntArray:
@@ -57,29 +61,30 @@ def consecutive_pairs(games: IntArray) -> IntArray:
 
 def max_consecutive_runs(games: IntArray) -> IntArray:
     """Length of each game's longest run of consecutive numbers (1 when none touch)."""
-    steps = np.diff(games, axis=1) == 1
-    best = np.ones(games.shape[0], dtype=np.int64)
-    current = np.ones(games.shape[0], dtype=np.int64)
-    for column in range(steps.shape[1]):
-        current = np.where(steps[:, column], current + 1, 1)
-        best = np.maximum(best, current)
+    codes = (np.diff(games, axis=1) == 1) @ _STEP_BITS
+    return _LONGEST_RUNS[codes]
+
+
+def _longest_run(code: int) -> int:
+    """The longest run of a game whose neighbour steps of one are the set bits of ``code``."""
+    best = current = 1
+    for step in range(5):
+        current = current + 1 if code >> step & 1 else 1
+        best = max(best, current)
     return best
 
 
-def zone_indices(games: IntArray) -> IntArray:
-    """Zone 0-4 of every number (1-9, 10-19, 20-29, 30-39, 40-45)."""
-    return np.searchsorted(np.array(ZONE_EDGES), games, side="right").astype(np.int64)
+_LONGEST_RUNS = np.array([_longest_run(code) for code in range(32)], dtype=np.int64)
 
 
 def zone_counts(games: IntArray) -> IntArray:
     """``(m, 5)`` count of numbers per zone."""
-    return _bucket_counts(zone_indices(games), 5)
+    return _bucket_counts(_ZONE_OF[games], 5)
 
 
 def colour_counts(games: IntArray) -> IntArray:
     """``(m, 5)`` count of numbers per ball colour (yellow, blue, red, grey, green)."""
-    colours = np.searchsorted(np.array(COLOUR_EDGES), games, side="right").astype(np.int64)
-    return _bucket_counts(colours, 5)
+    return _bucket_counts(_COLOUR_OF[games], 5)
 
 
 def end_digit_sums(games: IntArray) -> IntArray:
@@ -119,7 +124,9 @@ def find_sorted(sorted_keys: IntArray, keys: IntArray) -> tuple[IntArray, NDArra
 
 
 def _bucket_counts(buckets: IntArray, size: int) -> IntArray:
-    rows = np.repeat(np.arange(buckets.shape[0]), buckets.shape[1])
-    counts = np.zeros((buckets.shape[0], size), dtype=np.int64)
-    np.add.at(counts, (rows, buckets.ravel()), 1)
+    """``(m, size)`` count of each bucket 0..size-1 in each row: one ``bincount`` over buckets
+    offset by row."""
+    rows = buckets.shape[0]
+    offsets = buckets + size * np.arange(rows)[:, np.newaxis]
+    counts: IntArray = np.bincount(offsets.ravel(), minlength=rows * size).reshape(rows, size)
     return counts
