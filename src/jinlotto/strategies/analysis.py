@@ -56,25 +56,42 @@ def analyse(games: NDArray[np.int64], context: FilterContext) -> list[dict[str, 
     """The analysis dict of each game of an ``(m, 6)`` array (see the module docstring)."""
     odd = combos.odd_counts(games)
     low = combos.low_counts(games)
-    columns = {
-        "sum": combos.sums(games),
-        "odd": odd,
-        "even": 6 - odd,
-        "low": low,
-        "high": 6 - low,
-        "ac": combos.ac_values(games),
-        "consecutive_pairs": combos.consecutive_pairs(games),
-        "zones": combos.zone_counts(games),
-        "end_digit_sum": combos.end_digit_sums(games),
-        "colours": combos.colour_counts(games),
-        "repeats_last_draw": combos.carryover_counts(games, context.last_numbers),
-    }
-    listed = {name: values.tolist() for name, values in columns.items()}
+    # The one-number figures side by side, so that they become Python ints in one call.
+    figures = np.column_stack(
+        [
+            combos.sums(games),
+            odd,
+            6 - odd,
+            low,
+            6 - low,
+            combos.ac_values(games),
+            combos.consecutive_pairs(games),
+            combos.end_digit_sums(games),
+            combos.carryover_counts(games, context.last_numbers),
+        ]
+    ).tolist()
+    zones = combos.zone_counts(games).tolist()
+    colours = combos.colour_counts(games).tolist()
     won = first_prize_draws(games, context)
     return [
         {
-            **{name: values[row] for name, values in listed.items()},
-            "won_first_prize_before": won[row],
+            "sum": total,
+            "odd": odd_count,
+            "even": even_count,
+            "low": low_count,
+            "high": high_count,
+            "ac": ac,
+            "consecutive_pairs": pairs,
+            "zones": zone_counts,
+            "end_digit_sum": end_digits,
+            "colours": colour_counts,
+            "repeats_last_draw": repeats,
+            "won_first_prize_before": first_won,
         }
-        for row in range(games.shape[0])
+        for (
+            (total, odd_count, even_count, low_count, high_count, ac, pairs, end_digits, repeats),
+            zone_counts,
+            colour_counts,
+            first_won,
+        ) in zip(figures, zones, colours, won, strict=True)
     ]

@@ -95,9 +95,10 @@ def gumbel_games(
         keys = np.where(drawable, rng.random((m, 45)), -np.inf)
     else:
         keys = log_weights[np.newaxis, :] + gumbel_noise(rng, (m, 45))
-    picked = np.argpartition(-keys, need - 1, axis=1)[:, :need] + 1 if need else None
-    held = np.broadcast_to(np.asarray(fixed, dtype=np.int64), (m, len(fixed)))
-    games = held if picked is None else np.concatenate([held, picked], axis=1)
+    games = np.argpartition(-keys, need - 1, axis=1)[:, :need] + 1  # at most 5 are fixed
+    if fixed:
+        held = np.broadcast_to(np.asarray(fixed, dtype=np.int64), (m, len(fixed)))
+        games = np.concatenate([held, games], axis=1)
     return np.sort(games, axis=1).astype(np.int64)
 
 
@@ -127,6 +128,11 @@ class Strategy(ABC):
         """Learn from ``history`` (draws in ascending order) and return ``self``."""
         self.context_: FilterContext = build_context(history)
         self._fit(history)
+        # What every request would otherwise recompute from the fixed probabilities.
+        probabilities = self.number_probabilities()
+        self.log_weights_: FloatArray = _log_weights(probabilities)
+        order = np.argsort(-probabilities, kind="stable")[:TOP_CANDIDATES]
+        self.top_numbers_: IntArray = order[probabilities[order] > 1 / 45 + 1e-12] + 1
         return self
 
     @abstractmethod
@@ -139,7 +145,7 @@ class Strategy(ABC):
 
     def sample(self, m: int, rng: np.random.Generator) -> IntArray:
         """``(m, 6)`` ascending unfiltered games drawn by the number probabilities."""
-        return gumbel_games(_log_weights(self.number_probabilities()), m, rng)
+        return gumbel_games(self.log_weights_, m, rng)
 
     def _propose(self, m: int, rng: np.random.Generator) -> IntArray:
         """``m`` candidate games for :meth:`recommend` to filter (by default :meth:`sample`)."""
@@ -155,10 +161,7 @@ class Strategy(ABC):
         Top candidates are the ``TOP_CANDIDATES`` most probable numbers that are more probable
         than 1/45; a strategy without preferences has none.
         """
-        probabilities = self.number_probabilities()
-        order = np.argsort(-probabilities, kind="stable")[:TOP_CANDIDATES]
-        top = order[probabilities[order] > 1 / 45 + 1e-12] + 1
-        return number_shares(games, top)
+        return number_shares(games, self.top_numbers_)
 
     def diversity_mask(self, games: IntArray) -> NDArray[np.bool_]:
         """Which games meet the strategy's own diversity constraints (all, by default)."""
@@ -209,7 +212,8 @@ class Strategy(ABC):
         self, n: int, rng: np.random.Generator, filters: Filters
     ) -> tuple[IntArray, IntArray]:
         """Games meeting every filter with and without the diversity rules, from one stream of
-        candidates: stages 0 and 1 share one budget."""
+        candidates: stages 0 and 1 share one budget. The second is complete only when the first
+        holds fewer than ``n``."""
         strict = loose = np.zeros((0, 6), dtype=np.int64)
         for batch in self._batches(n):
             candidates = self._candidates(batch, rng, filters, 0)
@@ -217,7 +221,7 @@ class Strategy(ABC):
             chosen = self._choose(passing)
             strict = _distinct(np.concatenate([strict, chosen[self.diversity_mask(chosen)]]))
             if strict.shape[0] >= n:
-                break
+                return strict, loose  # the loose games are only needed when these fall short
             if self.has_diversity:
                 loose = _distinct(np.concatenate([loose, chosen]))
         return strict, _distinct(np.concatenate([strict, loose]))

@@ -201,7 +201,7 @@ class MLStrategy(Strategy):
         picks = np.minimum(picks, self.top_k - 1)
         chosen = self.candidates_[np.arange(6), picks]
         # Chosen numbers outrank every other key; duplicates leave room that is filled by weight.
-        keys = np.log(self.probabilities_ + 1e-12) + gumbel_noise(rng, (m, 45))
+        keys = self.log_weights_ + gumbel_noise(rng, (m, 45))
         np.put_along_axis(keys, chosen - 1, np.inf, axis=1)
         games = np.argpartition(-keys, 5, axis=1)[:, :6] + 1
         return np.sort(games, axis=1).astype(np.int64)
