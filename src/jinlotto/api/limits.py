@@ -73,6 +73,7 @@ def rate_limited(group: RouteGroup) -> Any:
 
     async def check(request: Request) -> None:
         state: ServiceState = request.app.state.service
-        await run_in_threadpool(_count, state, request, group)
+        if state.limiter.enabled:  # counting may wait on storage, so it runs in a thread
+            await run_in_threadpool(_count, state, request, group)
 
     return Depends(check)

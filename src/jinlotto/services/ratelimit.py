@@ -103,6 +103,11 @@ class RateLimiter:
         )
         self._limiter = FixedWindowRateLimiter(storage)
 
+    @property
+    def enabled(self) -> bool:
+        """Whether requests are counted at all (``RATE_LIMITS_ENABLED``)."""
+        return self._enabled
+
     def hit(self, limits: str, *identity: str) -> None:
         """Count one request of ``identity``; :class:`RateLimitedError` once it is over."""
         self._apply(limits, identity, count=True)
