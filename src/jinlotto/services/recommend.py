@@ -252,15 +252,20 @@ async def daily_recommendation(
     """The visitor's stored games for ``key``, generating and storing them on the first ask.
 
     ``new_visitor`` (a key minted for this request) skips the lookup that cannot find anything.
-    The database work runs in threads; the generation too (it may have to read the history).
+    The database work runs in threads. So does the generation, unless the options are the
+    default ones (a search of bounded, sub-millisecond cost) and everything it needs is in
+    memory: a thread round trip would cost about as much CPU as the games themselves.
     """
     now = now or datetime.now(UTC)
     stored = None if new_visitor else await run_in_threadpool(stored_recommendation, database, key)
     if stored is not None:
         return stored
-    fresh = await run_in_threadpool(
-        lambda: generate(database, recommender, key=key, options=options, now=now)
-    )
+    if options.filters == Filters() and recommender.in_memory(options.strategy):
+        fresh = generate(database, recommender, key=key, options=options, now=now)
+    else:
+        fresh = await run_in_threadpool(
+            lambda: generate(database, recommender, key=key, options=options, now=now)
+        )
     if await writer.insert(key, _row_values(fresh, now)):
         return fresh
     stored = await run_in_threadpool(stored_recommendation, database, key)

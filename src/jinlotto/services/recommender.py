@@ -43,6 +43,8 @@ TRAINING_RETRY = timedelta(minutes=10)
 # An active model that failed to load is tried again after this long: on another host its file
 # may not have been stored yet, or an operator may have repaired it.
 MODEL_RETRY = timedelta(minutes=1)
+# Far longer than generating games takes, and a small part of the state's refresh period.
+IN_MEMORY_MARGIN = 0.05
 Value = TypeVar("Value")
 
 
@@ -149,6 +151,12 @@ class Fitted(Generic[Value]):
                 del self._flights[name]
             flight.done.set()
 
+    def peek(self, name: str, version: Hashable) -> Value | None:
+        """The value of ``name`` if it is built at ``version``, without building anything."""
+        with self._lock:
+            entry = self._entries.get(name)
+        return entry.value if entry is not None and entry.version == version else None
+
     def clear(self) -> None:
         """Forget every value (builds under way still finish)."""
         with self._lock:
@@ -180,6 +188,17 @@ class DatabaseWatch:
         now = self._clock()
         period = now // self._refresh_seconds if self._refresh_seconds > 0 else now
         return self._state.get("state", (self._epoch, period), self._read)
+
+    def fresh(self, margin_seconds: float) -> DatabaseState | None:
+        """The state :meth:`current` would give without asking the database, if it still will
+        in ``margin_seconds``; ``None`` otherwise."""
+        if self._refresh_seconds <= 0:
+            return None
+        now = self._clock()
+        period = now // self._refresh_seconds
+        if (now + margin_seconds) // self._refresh_seconds != period:
+            return None
+        return self._state.peek("state", (self._epoch, period))
 
     def forget(self) -> None:
         """Make the next :meth:`current` ask the database again."""
@@ -238,6 +257,25 @@ class Recommender:
 
     def _load_history(self) -> History:
         return load_history(self.database)
+
+    def in_memory(self, requested: str | None) -> bool:
+        """Whether :meth:`generate` for ``requested`` would use only what is in memory for the
+        next ``IN_MEMORY_MARGIN`` seconds: the database state, the history and the fitted
+        strategy (or its model)."""
+        state = self.watch.fresh(IN_MEMORY_MARGIN)
+        if state is None:
+            return False
+        if self._train_when_missing and self.settings.enable_ml and state.active_model is None:
+            return False  # starting the training run asks the database
+        name = requested or default_strategy(self.settings, state.active_model)
+        if self._history.peek("history", state.history_version) is None:
+            return False
+        if name not in registry.MODEL_STRATEGIES:
+            return self._strategies.peek(name, state.history_version) is not None
+        if self._model_problem(state.active_model) is not None:
+            return False
+        version = (state.history_version, state.active_model)
+        return self._strategies.peek(name, version) is not None
 
     def generate(
         self, requested: str | None, filters: Filters, n: int, rng: np.random.Generator

@@ -128,3 +128,26 @@ def test_a_new_kst_day_gives_new_games(
     assert first.generated_for != second.generated_for
     assert first.games != second.games
     assert first.draw_no == second.draw_no  # both before Saturday's draw
+
+
+def test_games_are_drawn_in_memory_only_once_everything_is_fitted(
+    settings: Settings, loaded: Database
+) -> None:
+    engine = Recommender(
+        settings.model_copy(update={"enable_ml": False, "state_refresh_seconds": 60}), loaded
+    )
+    assert not engine.in_memory(None)  # nothing read yet: generating asks the database
+    games = engine.generate(None, Filters(), 5, np.random.default_rng(1)).games
+    assert engine.in_memory(None)
+    assert not engine.in_memory("uniform")  # the default strategy only is fitted
+    assert engine.generate(None, Filters(), 5, np.random.default_rng(1)).games == games
+
+
+def test_games_are_never_drawn_in_memory_when_the_state_is_read_every_time(
+    settings: Settings, loaded: Database
+) -> None:
+    engine = Recommender(
+        settings.model_copy(update={"enable_ml": False, "state_refresh_seconds": 0}), loaded
+    )
+    engine.generate(None, Filters(), 5, np.random.default_rng(1))
+    assert not engine.in_memory(None)
