@@ -22,7 +22,6 @@ import sys
 import tempfile
 import threading
 import time
-import uuid
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -31,17 +30,10 @@ from statistics import mean
 
 import httpx
 import psycopg
-from psycopg import sql
+from scratch import ADMIN_DSN, database_name, fill, scratch_database
 
 from jinlotto.config import Settings
-from jinlotto.db import migrate
-from jinlotto.db.database import Database
-from jinlotto.db.session import build_engine
-from jinlotto.services.draws import import_file
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
-SHARED = REPO_ROOT.parent / "shared" / "data" / "lotto645_draws.json"
-ADMIN_DSN = "postgresql://postgres@127.0.0.1:5432/postgres"
 SAMPLE_SECONDS = 10
 REPEAT_VISITORS = 200
 
@@ -163,19 +155,6 @@ def connections(database: str) -> int:
     return int(row[0]) if row else 0
 
 
-def prepare(database_url: str, model_dir: Path) -> None:
-    settings = Settings(_env_file=None, database_url=database_url, model_dir=model_dir)  # type: ignore[call-arg]
-    engine = build_engine(settings)
-    migrate.upgrade(engine)
-    engine.dispose()
-    database = Database.open(settings)
-    try:
-        with database.transaction() as session:
-            import_file(session, SHARED)
-    finally:
-        database.close()
-
-
 def wait_healthy(url: str) -> None:
     deadline = time.monotonic() + 90
     while time.monotonic() < deadline:
@@ -253,37 +232,30 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--port", type=int, default=8794)
     args = parser.parse_args()
-    name = f"jinlotto_soak_{uuid.uuid4().hex[:8]}"
-    with psycopg.connect(ADMIN_DSN, autocommit=True) as admin:
-        admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    try:
-        with tempfile.TemporaryDirectory() as folder:
-            directory = Path(folder)
-            database_url = f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
-            prepare(database_url, directory / "models")
-            url = f"http://127.0.0.1:{args.port}"
-            env = os.environ | {
-                "DATABASE_URL": database_url,
-                "MODEL_DIR": str(directory / "models"),
-                "ENABLE_ML": "false",
-                "RATE_LIMITS_ENABLED": "false",  # one load generator is one address
-                "LOG_LEVEL": "WARNING",
-                "PROMETHEUS_MULTIPROC_DIR": str(directory / "metrics"),
-            }
-            command = [sys.executable, "-m", "jinlotto", "serve", "--port", str(args.port)]
-            server = subprocess.Popen([*command, "--workers", "2"], env=env, cwd=directory)
-            try:
-                wait_healthy(url)
-                print(f"soaking {url} for {args.minutes} min with {args.clients} clients")
-                soak(server, url, name, args)
-            finally:
-                server.terminate()
-                server.wait(timeout=30)
-    finally:
-        with psycopg.connect(ADMIN_DSN, autocommit=True) as admin:
-            admin.execute(
-                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
-            )
+    with scratch_database("jinlotto_soak") as database_url, tempfile.TemporaryDirectory() as folder:
+        directory = Path(folder)
+        settings = Settings(
+            _env_file=None, database_url=database_url, model_dir=directory / "models"
+        )  # type: ignore[call-arg]
+        fill(settings, train=False)
+        url = f"http://127.0.0.1:{args.port}"
+        env = os.environ | {
+            "DATABASE_URL": database_url,
+            "MODEL_DIR": str(directory / "models"),
+            "ENABLE_ML": "false",
+            "RATE_LIMITS_ENABLED": "false",  # one load generator is one address
+            "LOG_LEVEL": "WARNING",
+            "PROMETHEUS_MULTIPROC_DIR": str(directory / "metrics"),
+        }
+        command = [sys.executable, "-m", "jinlotto", "serve", "--port", str(args.port)]
+        server = subprocess.Popen([*command, "--workers", "2"], env=env, cwd=directory)
+        try:
+            wait_healthy(url)
+            print(f"soaking {url} for {args.minutes} min with {args.clients} clients")
+            soak(server, url, database_name(database_url), args)
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
 
 
 if __name__ == "__main__":

@@ -21,61 +21,20 @@ import argparse
 import asyncio
 import tempfile
 import time
-import uuid
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 from pathlib import Path
 
 import numpy as np
-import psycopg
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from psycopg import sql
+from scratch import fill, scratch_database
 from starlette.types import ASGIApp, Message
 
 from jinlotto.api.app import create_app
 from jinlotto.config import Settings
-from jinlotto.db import migrate
-from jinlotto.db.database import Database
-from jinlotto.db.session import build_engine
-from jinlotto.services.draws import import_file
 from jinlotto.services.recommend import GAMES_PER_DAY, RecommendOptions, seed_for
 from jinlotto.services.recommender import Recommender
-
-SHARED = Path(__file__).resolve().parents[2] / "shared" / "data" / "lotto645_draws.json"
-ADMIN_DSN = "postgresql://postgres@127.0.0.1:5432/postgres"
-
-
-@contextmanager
-def temporary_database() -> Iterator[str]:
-    """A PostgreSQL database for this run, dropped afterwards."""
-    name = f"jinlotto_bench_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(ADMIN_DSN, autocommit=True) as admin:
-        admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    try:
-        yield f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
-    finally:
-        with psycopg.connect(ADMIN_DSN, autocommit=True) as admin:
-            admin.execute(
-                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
-            )
-
-
-def prepare(settings: Settings, *, ml: bool) -> None:
-    engine = build_engine(settings)
-    migrate.upgrade(engine)
-    engine.dispose()
-    database = Database.open(settings)
-    try:
-        with database.transaction() as session:
-            import_file(session, SHARED)
-        if ml:
-            from jinlotto.services.training import train_and_activate
-
-            train_and_activate(database, settings)
-    finally:
-        database.close()
 
 
 def cpu_us(action: Callable[[int], object], count: int) -> float:
@@ -155,7 +114,7 @@ def main() -> None:
     parser.add_argument("--ml", action="store_true", help="train and activate a model")
     parser.add_argument("--rate-limits", action="store_true", help="count rate limits (database)")
     args = parser.parse_args()
-    with temporary_database() as url, tempfile.TemporaryDirectory() as folder:
+    with scratch_database() as url, tempfile.TemporaryDirectory() as folder:
         settings = Settings(
             _env_file=None,  # type: ignore[call-arg]
             database_url=url,
@@ -164,7 +123,7 @@ def main() -> None:
             rate_limits_enabled=args.rate_limits,
             warmup_on_startup=True,
         )
-        prepare(settings, ml=args.ml)
+        fill(settings, train=args.ml)
         app = create_app(settings)
         with TestClient(app):  # runs the lifespan: the service state, warmed up
             asyncio.run(report(app, args))

@@ -39,18 +39,10 @@ from pathlib import Path
 
 import httpx
 import psycopg
-from psycopg import sql
+from scratch import ADMIN_DSN, database_name, fill, scratch_database
 
 from jinlotto.config import Settings
-from jinlotto.db import migrate
-from jinlotto.db.database import Database
-from jinlotto.db.session import build_engine
-from jinlotto.services.draws import import_file
-from jinlotto.services.training import train_and_activate
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
-SHARED = REPO_ROOT.parent / "shared" / "data" / "lotto645_draws.json"
-ADMIN_DSN = "postgresql://postgres@127.0.0.1:5432/postgres"
 REPEAT_VISITORS = 512
 BODY = '{"num_sets": 5}'
 
@@ -180,24 +172,12 @@ def first_prediction(url: str, launched: float) -> float:
     raise SystemExit("the server did not answer /api/predict with the model")
 
 
-def prepare(database_url: str, model_dir: Path) -> None:
-    settings = Settings(_env_file=None, database_url=database_url, model_dir=model_dir)  # type: ignore[call-arg]
-    engine = build_engine(settings)
-    migrate.upgrade(engine)
-    engine.dispose()
-    database = Database.open(settings)
-    try:
-        with database.transaction() as session:
-            import_file(session, SHARED)
-        result = train_and_activate(database, settings)
-        print(f"model {result.model_name} trained in {result.seconds} s")
-    finally:
-        database.close()
-
-
 def run(workers: int, duration: int, port: int, directory: Path, database_url: str) -> None:
     model_dir = directory / "models"
-    prepare(database_url, model_dir)
+    fill(
+        Settings(_env_file=None, database_url=database_url, model_dir=model_dir),  # type: ignore[call-arg]
+        train=True,
+    )
     url = f"http://127.0.0.1:{port}"
     env = os.environ | {
         "DATABASE_URL": database_url,
@@ -220,7 +200,7 @@ def run(workers: int, duration: int, port: int, directory: Path, database_url: s
                 reply.raise_for_status()
             print(f"strategy served: {reply.json()['strategy']} ({reply.json()['model_version']})")
         new_script = predict_script(directory, None)
-        database = database_url.rsplit("/", 1)[1]
+        database = database_name(database_url)
         repeat_script = predict_script(directory, keys)
         results = {
             "trivial GET /api/version": costed(
@@ -291,23 +271,8 @@ def main() -> None:
     arguments = parser.parse_args()
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is not installed: sudo apt-get install wrk")
-    name = f"jinlotto_bench_{uuid.uuid4().hex[:8]}"
-    with psycopg.connect(ADMIN_DSN, autocommit=True) as admin:
-        admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    try:
-        with tempfile.TemporaryDirectory() as directory:
-            run(
-                arguments.workers,
-                arguments.duration,
-                arguments.port,
-                Path(directory),
-                f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}",
-            )
-    finally:
-        with psycopg.connect(ADMIN_DSN, autocommit=True) as admin:
-            admin.execute(
-                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
-            )
+    with scratch_database() as database_url, tempfile.TemporaryDirectory() as directory:
+        run(arguments.workers, arguments.duration, arguments.port, Path(directory), database_url)
 
 
 if __name__ == "__main__":
