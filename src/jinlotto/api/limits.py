@@ -48,6 +48,11 @@ def _is_trusted(text: str, trusted: list[IPv4Network | IPv6Network]) -> bool:
 
 
 def _count(state: ServiceState, request: Request, group: RouteGroup) -> None:
+    with state.limiter.together():  # one commit per request when counters live in the database
+        _count_each(state, request, group)
+
+
+def _count_each(state: ServiceState, request: Request, group: RouteGroup) -> None:
     settings = state.settings
     address = client_address(request, settings.trusted_proxies)
     visitor = read_visitor(request)

@@ -8,7 +8,10 @@ When the storage fails, requests are let through (and a warning logged) rather t
 
 import logging
 import math
+import threading
 import time
+from collections.abc import Iterator
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 
@@ -17,6 +20,7 @@ from limits.errors import StorageError
 from limits.storage import RedisStorage, Storage
 from limits.strategies import FixedWindowRateLimiter
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
 
 from jinlotto.config import Settings
 from jinlotto.db.database import Database
@@ -41,16 +45,43 @@ class DatabaseStorage(Storage):
         super().__init__(wrap_exceptions=True)
         self._database = database
         self._pruned_at = 0.0
+        self._shared = threading.local()  # the session of this thread's open one_transaction()
 
     @property
     def base_exceptions(self) -> tuple[type[Exception], ...]:
         return (SQLAlchemyError, DatabaseUnavailableError)
 
+    @contextmanager
+    def one_transaction(self) -> Iterator[None]:
+        """Every count made by this thread inside the block shares one transaction, so a request
+        checking several limits commits once. A failure to commit is a ``StorageError``."""
+        if not self._database.gate.answering:
+            yield
+            return
+        try:
+            with self._database.transaction() as session:
+                self._shared.session = session
+                try:
+                    yield
+                finally:
+                    self._shared.session = None
+        except self.base_exceptions as error:
+            raise StorageError(error) from error
+
+    @contextmanager
+    def _session(self) -> Iterator[Session]:
+        shared: Session | None = getattr(self._shared, "session", None)
+        if shared is not None:
+            yield shared
+            return
+        with self._database.transaction() as session:
+            yield session
+
     def incr(self, key: str, expiry: int, amount: int = 1) -> int:
         if not self._database.gate.answering:
             return 0
         now = datetime.now(UTC)
-        with self._database.transaction() as session:
+        with self._session() as session:
             count = limit_repo.incr(
                 session, key, amount=amount, window=timedelta(seconds=expiry), now=now
             )
@@ -62,11 +93,11 @@ class DatabaseStorage(Storage):
     def get(self, key: str) -> int:
         if not self._database.gate.answering:
             return 0
-        with self._database.sessions() as session:
+        with self._session() as session:
             return limit_repo.current(session, key, now=datetime.now(UTC))[0]
 
     def get_expiry(self, key: str) -> float:
-        with self._database.sessions() as session:
+        with self._session() as session:
             _, expires_at = limit_repo.current(session, key, now=datetime.now(UTC))
         return expires_at.timestamp() if expires_at is not None else time.time()
 
@@ -101,12 +132,28 @@ class RateLimiter:
             if settings.redis_url is not None
             else DatabaseStorage(database)
         )
+        self._storage = storage
         self._limiter = FixedWindowRateLimiter(storage)
 
     @property
     def enabled(self) -> bool:
         """Whether requests are counted at all (``RATE_LIMITS_ENABLED``)."""
         return self._enabled
+
+    @contextmanager
+    def together(self) -> Iterator[None]:
+        """Counts made inside the block are stored together (one database transaction when
+        the counters live in the database), and refused together when storage fails."""
+        shared: AbstractContextManager[None] = (
+            self._storage.one_transaction()
+            if self._enabled and isinstance(self._storage, DatabaseStorage)
+            else nullcontext()
+        )
+        try:
+            with shared:
+                yield
+        except StorageError as error:  # storage down: serve rather than refuse everyone
+            self._storage_failed(error)
 
     def hit(self, limits: str, *identity: str) -> None:
         """Count one request of ``identity``; :class:`RateLimitedError` once it is over."""
@@ -124,15 +171,17 @@ class RateLimiter:
             try:
                 allowed = ask(item, self._prefix, *identity)
             except StorageError as error:  # storage down: serve rather than refuse everyone
-                logger.warning(
-                    "rate-limit storage unavailable: %s", type(error.storage_error).__name__
-                )
+                self._storage_failed(error)
                 return
             if not allowed:
                 raise RateLimitedError(
                     "too many requests; please try again later",
                     retry_after=self._retry_after(item, identity),
                 )
+
+    @staticmethod
+    def _storage_failed(error: StorageError) -> None:
+        logger.warning("rate-limit storage unavailable: %s", type(error.storage_error).__name__)
 
     def _retry_after(self, item: RateLimitItem, identity: tuple[str, ...]) -> int:
         reset_at, _ = self._limiter.get_window_stats(item, self._prefix, *identity)
