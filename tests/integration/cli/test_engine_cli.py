@@ -17,6 +17,13 @@ from jinlotto.domain.schedule import missing_recent, next_draw_no
 
 
 @pytest.fixture
+def database_url(postgres_url: str) -> str:
+    """PostgreSQL only: each test here starts several processes that train, backtest or
+    score, and the services under these commands are tested on SQLite and PostgreSQL both."""
+    return postgres_url
+
+
+@pytest.fixture
 def run(database: Database, settings: Settings, tmp_path: Path) -> Runner:
     """Run ``jinlotto ARGS`` in a fresh process on the test database and model folder."""
     env = {

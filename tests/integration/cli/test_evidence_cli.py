@@ -12,6 +12,13 @@ from jinlotto.db.database import Database
 
 
 @pytest.fixture
+def database_url(postgres_url: str) -> str:
+    """PostgreSQL only: each test here starts several processes that train, backtest or
+    score, and the services under these commands are tested on SQLite and PostgreSQL both."""
+    return postgres_url
+
+
+@pytest.fixture
 def run(database: Database, settings: Settings, tmp_path: Path) -> Runner:
     """Run ``jinlotto ARGS`` in a fresh process on the test database."""
     env = {
