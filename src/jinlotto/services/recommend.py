@@ -8,11 +8,11 @@ two simultaneous first requests store one row and both answer with it.
 
 Under load the rows of many first requests share one statement (:class:`RecommendationWriter`):
 a PostgreSQL commit costs about as much for one row as for a hundred, and each request is still
-answered only after its row is committed.
+answered only after its row is committed. Games are fresh random ones, not derived from the
+visitor: the stored row, not a seed, is what makes every later answer the same.
 """
 
 import asyncio
-import hashlib
 import logging
 import threading
 from collections import OrderedDict
@@ -20,7 +20,6 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from typing import Any
 
-import numpy as np
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
@@ -68,12 +67,6 @@ class DailyRecommendation:
     def relaxation_stage(self) -> int:
         """The relaxation stage the games were found at (0: every filter met as given)."""
         return relaxation_stage(self.relaxed)
-
-
-def seed_for(visitor_key: str, day: date, options_key: str) -> int:
-    """A seed derived from visitor, day and options (storage, not the seed, ensures sameness)."""
-    digest = hashlib.sha256(f"{visitor_key}|{day.isoformat()}|{options_key}".encode()).digest()
-    return int.from_bytes(digest[:8], "big")
 
 
 @dataclass(frozen=True, slots=True)
@@ -224,10 +217,9 @@ def generate(
     options: RecommendOptions,
     now: datetime,
 ) -> DailyRecommendation:
-    """Fresh games for ``key`` from the seed of visitor, day and options (not stored yet)."""
+    """Fresh random games for ``key`` (not stored yet)."""
     database.gate.check_open()  # games that could not be stored would be generated in vain
-    rng = np.random.default_rng(seed_for(key.visitor_key, key.kst_date, key.options_key))
-    generated = recommender.generate(options.strategy, options.filters, GAMES_PER_DAY, rng)
+    generated = recommender.generate(options.strategy, options.filters, GAMES_PER_DAY)
     return DailyRecommendation(
         games=generated.games,
         strategy=generated.strategy,

@@ -16,8 +16,9 @@ across processes). ``ENABLE_ML=false`` never imports the ML modules at all.
 import logging
 import threading
 import time
+from collections import deque
 from collections.abc import Callable, Hashable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any, Generic, TypeVar
 
@@ -31,7 +32,7 @@ from jinlotto.errors import ModelError, NoDrawDataError, ServiceBusyError
 from jinlotto.services import jobs, models
 from jinlotto.services.draws import NO_DATA_MESSAGE, load_history
 from jinlotto.strategies import registry
-from jinlotto.strategies.base import Strategy
+from jinlotto.strategies.base import Recommendation, Strategy
 from jinlotto.strategies.filters import Filters
 
 logger = logging.getLogger(__name__)
@@ -45,6 +46,9 @@ TRAINING_RETRY = timedelta(minutes=10)
 MODEL_RETRY = timedelta(minutes=1)
 # Far longer than generating games takes, and a small part of the state's refresh period.
 IN_MEMORY_MARGIN = 0.05
+# Recommendations made together for visitors asking without filters (Strategy.recommend_many):
+# numpy's cost per call dominates a single one, and is paid once for all of these.
+POOL_SIZE = 32
 Value = TypeVar("Value")
 
 
@@ -92,6 +96,15 @@ class _Entry(Generic[Value]):
 class _Flight:
     done: threading.Event
     error: BaseException | None = None
+
+
+@dataclass(slots=True)
+class _Pool:
+    """Recommendations made ahead by one fitted strategy, each handed out once."""
+
+    strategy: Strategy
+    n: int
+    ready: deque[Recommendation] = field(default_factory=deque)
 
 
 class Fitted(Generic[Value]):
@@ -243,6 +256,9 @@ class Recommender:
         self._history: Fitted[History] = Fitted(settings.database_statement_timeout_seconds)
         self._strategies: Fitted[Strategy] = Fitted()
         self._unusable: dict[str, float] = {}  # active model → when loading it last failed
+        self._pools: dict[str, _Pool] = {}
+        self._pool_lock = threading.Lock()
+        self._pool_rng = np.random.default_rng()  # used under the pool lock only
         self.training: threading.Thread | None = None
         self._training_tried_at = -float("inf")
 
@@ -278,9 +294,17 @@ class Recommender:
         return self._strategies.peek(name, version) is not None
 
     def generate(
-        self, requested: str | None, filters: Filters, n: int, rng: np.random.Generator
+        self,
+        requested: str | None,
+        filters: Filters,
+        n: int,
+        rng: np.random.Generator | None = None,
     ) -> Generated:
-        """``n`` games from the requested (or default) strategy."""
+        """``n`` games from the requested (or default) strategy, drawn from ``rng``.
+
+        Without ``rng`` the games are fresh random ones; without filters too, they come from
+        recommendations the strategy made ``POOL_SIZE`` at a time (the same distribution).
+        """
         state = self.watch.current()
         if self._train_when_missing and self.settings.enable_ml and state.active_model is None:
             self.start_training()
@@ -290,7 +314,10 @@ class Recommender:
         if len(history) == 0:
             raise NoDrawDataError(NO_DATA_MESSAGE)
         strategy, model_version = self._strategy_for(name, history, state)
-        result = strategy.recommend(n, rng, filters)
+        if rng is None and filters == Filters():
+            result = self._pooled(name, strategy, n)
+        else:
+            result = strategy.recommend(n, rng or np.random.default_rng(), filters)
         return Generated(
             games=[
                 {"numbers": list(g.numbers), "confidence": g.confidence, "analysis": g.analysis}
@@ -302,6 +329,15 @@ class Recommender:
             relaxed=list(result.relaxed),
             latest_draw_no=int(history.draw_nos[-1]),
         )
+
+    def _pooled(self, name: str, strategy: Strategy, n: int) -> Recommendation:
+        with self._pool_lock:
+            pool = self._pools.get(name)
+            if pool is None or pool.strategy is not strategy or pool.n != n:
+                pool = self._pools[name] = _Pool(strategy, n)  # refitted: the old ones go
+            if not pool.ready:
+                pool.ready.extend(strategy.recommend_many(POOL_SIZE, n, self._pool_rng))
+            return pool.ready.popleft()
 
     def _strategy_for(
         self, name: str, history: History, state: DatabaseState

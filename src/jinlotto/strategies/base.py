@@ -261,7 +261,34 @@ class Strategy(ABC):
         log_weights[blocked - 1] = -np.inf
         return gumbel_games(log_weights, m, rng, filters.fixed)
 
+    def recommend_many(self, count: int, n: int, rng: np.random.Generator) -> list[Recommendation]:
+        """``count`` recommendations of ``n`` games without filters, as ``count`` calls of
+        :meth:`recommend` would make them: one stream of candidates, cut in turn into ``count``
+        parts of ``n`` distinct games. The candidates are independent, so each part has the
+        distribution of one :meth:`recommend`; numpy's cost per call is paid once for all.
+        Parts the stream could not fill are made by :meth:`recommend`."""
+        if not hasattr(self, "context_"):
+            raise ModelError(f"strategy {self.name!r} is not fitted")
+        filters = Filters()
+        _check_enough_combinations(filters, n)
+        candidates = self._candidates(count * self._batches(n)[0], rng, filters, 0)
+        chosen = self._choose(candidates[filters.mask(candidates, self.context_)])
+        parts = _distinct_parts(chosen[self.diversity_mask(chosen)], n, count)
+        made = self._finish_many(parts, 0, []) if parts else []
+        return made + [self.recommend(n, rng) for _ in range(count - len(made))]
+
+    def _analyse(self, games: IntArray) -> list[dict[str, object]]:
+        """The analysis of each game (see ``jinlotto.strategies.analysis``)."""
+        return analyse(games, self.context_)
+
     def _finish(self, games: IntArray, stage: int, relaxed: list[str]) -> Recommendation:
+        return self._finish_many([games], stage, relaxed)[0]
+
+    def _finish_many(
+        self, parts: list[IntArray], stage: int, relaxed: list[str]
+    ) -> list[Recommendation]:
+        """One recommendation per part, every part's confidence and analysis computed at once."""
+        games = np.concatenate(parts)
         weights = self.confidence_weights or ConfidenceWeights()
         scores = confidences(
             games,
@@ -269,17 +296,22 @@ class Strategy(ABC):
             self.consensus(games),
             self.context_.hot_numbers,
             weights,
-        )
-        analyses = analyse(games, self.context_)
-        return Recommendation(
-            games=[
-                Game(numbers=tuple(row), confidence=float(score), analysis=analysis)
-                for row, score, analysis in zip(games.tolist(), scores, analyses, strict=True)
-            ],
-            strategy=self.name,
-            relaxation_stage=stage,
-            relaxed=list(relaxed),
-        )
+        ).tolist()
+        analyses = self._analyse(games)
+        made = [
+            Game(numbers=tuple(row), confidence=score, analysis=analysis)
+            for row, score, analysis in zip(games.tolist(), scores, analyses, strict=True)
+        ]
+        ends = np.cumsum([part.shape[0] for part in parts]).tolist()
+        return [
+            Recommendation(
+                games=made[end - part.shape[0] : end],
+                strategy=self.name,
+                relaxation_stage=stage,
+                relaxed=list(relaxed),
+            )
+            for part, end in zip(parts, ends, strict=True)
+        ]
 
 
 def _log_weights(probabilities: FloatArray) -> FloatArray:
@@ -292,6 +324,24 @@ def _distinct(games: IntArray) -> IntArray:
     """``games`` without repeated combinations, first occurrences kept in order."""
     _, first = np.unique(combos.combination_keys(games), return_index=True)
     return games[np.sort(first)]
+
+
+def _distinct_parts(games: IntArray, n: int, count: int) -> list[IntArray]:
+    """Up to ``count`` consecutive parts of ``games``, each of ``n`` distinct combinations."""
+    parts: list[IntArray] = []
+    seen: set[int] = set()
+    rows: list[int] = []
+    for row, key in enumerate(combos.combination_keys(games).tolist()):
+        if key in seen:
+            continue
+        seen.add(key)
+        rows.append(row)
+        if len(rows) == n:
+            parts.append(games[rows])
+            seen, rows = set(), []
+            if len(parts) == count:
+                break
+    return parts
 
 
 def _check_enough_combinations(filters: Filters, n: int) -> None:

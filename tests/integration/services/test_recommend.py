@@ -20,24 +20,15 @@ from jinlotto.services.recommend import (
     daily_key,
     daily_recommendation,
 )
-from jinlotto.services.recommender import Generated, Recommender
+from jinlotto.services.recommender import POOL_SIZE, Recommender
 from jinlotto.strategies.filters import Filters
 
 VISITOR = "v" * 32
 
 
-class UnseededRecommender(Recommender):
-    """The real recommender, but each call draws from fresh entropy instead of the derived seed, so
-    concurrent callers generate different games and only storage can make answers equal."""
-
-    def generate(
-        self, requested: str | None, filters: Filters, n: int, rng: np.random.Generator
-    ) -> Generated:
-        return super().generate(requested, filters, n, np.random.default_rng())
-
-
 def _engine(settings: Settings, database: Database) -> Recommender:
-    return UnseededRecommender(settings.model_copy(update={"enable_ml": False}), database)
+    # Each engine draws fresh random games: only storage can make concurrent answers equal.
+    return Recommender(settings.model_copy(update={"enable_ml": False}), database)
 
 
 def _writer(database: Database) -> RecommendationWriter:
@@ -151,3 +142,21 @@ def test_games_are_never_drawn_in_memory_when_the_state_is_read_every_time(
     )
     engine.generate(None, Filters(), 5, np.random.default_rng(1))
     assert not engine.in_memory(None)
+
+
+def test_visitors_without_filters_get_fresh_games_made_ahead_by_the_current_fit(
+    settings: Settings, database: Database, shared_draws: list[Draw]
+) -> None:
+    import_draws(database, shared_draws[:-1], source="test")
+    engine = Recommender(
+        settings.model_copy(update={"enable_ml": False, "state_refresh_seconds": 0}), database
+    )
+    made = [engine.generate(None, Filters(), 5) for _ in range(POOL_SIZE + 8)]  # two batches
+    assert len({str(generated.games) for generated in made}) == len(made)
+    assert {generated.latest_draw_no for generated in made} == {1199}
+    import_draws(database, shared_draws[-1:], source="test")
+    newest = set(shared_draws[-1].numbers)
+    after = engine.generate(None, Filters(), 5)  # games made ahead before draw 1200 are gone
+    assert after.latest_draw_no == 1200
+    for game in after.games:
+        assert game["analysis"]["repeats_last_draw"] == len(newest & set(game["numbers"]))

@@ -10,7 +10,7 @@ from jinlotto.domain import combos
 from jinlotto.domain.history import History
 from jinlotto.errors import InvalidFilterError, NotFoundError
 from jinlotto.strategies import registry
-from jinlotto.strategies.base import Strategy
+from jinlotto.strategies.base import Recommendation, Strategy
 from jinlotto.strategies.filters import Filters
 
 STRATEGIES = registry.available()
@@ -150,3 +150,33 @@ def test_non_ml_strategies_never_import_scikit_learn() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
     )
     assert result.stdout.strip() == "False"
+
+
+@pytest.mark.parametrize("name", STRATEGIES)
+def test_recommendations_made_together_are_like_ones_made_one_by_one(
+    name: str, history: History
+) -> None:
+    strategy = fitted(name, history)
+    together = strategy.recommend_many(300, 5, np.random.default_rng(11))
+    alone = [strategy.recommend(5, np.random.default_rng(seed)) for seed in range(300)]
+    assert len(together) == 300
+    assert len({str([game.numbers for game in made.games]) for made in together}) == 300
+    past = combos.combination_keys(history.numbers)
+    for made in together:
+        games = np.array([game.numbers for game in made.games], dtype=np.int64)
+        assert_valid_games(games)
+        assert len({game.numbers for game in made.games}) == 5
+        assert not np.isin(combos.combination_keys(games), past).any()
+        assert made.strategy == name and made.relaxation_stage == 0
+        for game in made.games:  # the same confidence and analysis as a single set gets
+            assert 0.0 <= game.confidence <= 1.0
+            assert game.analysis.keys() == alone[0].games[0].analysis.keys()
+    # Each number comes up as often either way (a few per cent of sampling noise).
+    shares = [_number_shares(made) for made in (together, alone)]
+    assert np.abs(shares[0] - shares[1]).sum() / 2 < 0.06
+
+
+def _number_shares(recommendations: list[Recommendation]) -> np.ndarray:
+    numbers = [n for made in recommendations for game in made.games for n in game.numbers]
+    counts = np.bincount(numbers, minlength=46)[1:]
+    return counts / counts.sum()

@@ -16,9 +16,8 @@ import numpy as np
 
 from jinlotto.domain.history import History
 from jinlotto.errors import ModelError
-from jinlotto.strategies.base import FloatArray, IntArray, Recommendation, Strategy, uniform_games
+from jinlotto.strategies.base import FloatArray, IntArray, Strategy, uniform_games
 from jinlotto.strategies.confidence import ConfidenceWeights
-from jinlotto.strategies.filters import Filters
 from jinlotto.strategies.popularity.features import PlayContext
 from jinlotto.strategies.popularity.model import PopularityModel, fit_model
 from jinlotto.strategies.popularity.value import score_games
@@ -82,15 +81,12 @@ class PopularityStrategy(Strategy):
         chosen = np.arange(m) * self.candidates_per_game + groups.argmin(axis=1)
         return pool[chosen]
 
-    def recommend(
-        self, n: int, rng: np.random.Generator | None = None, filters: Filters | None = None
-    ) -> Recommendation:
-        """As :meth:`Strategy.recommend`, each game's analysis adding its popularity figures."""
-        recommendation = super().recommend(n, rng, filters)
-        games = np.array([game.numbers for game in recommendation.games], dtype=np.int64)
+    def _analyse(self, games: IntArray) -> list[dict[str, object]]:
+        """As :meth:`Strategy._analyse`, each game's analysis adding its popularity figures."""
+        analyses = super()._analyse(games)
         scores = score_games(
             self.model_, games, self.play_context_, self.sales_, self.sales_draw_no_
         )
-        for game, score in zip(recommendation.games, scores, strict=True):
-            game.analysis["popularity"] = {k: v for k, v in score.items() if k != "numbers"}
-        return recommendation
+        for analysis, score in zip(analyses, scores, strict=True):
+            analysis["popularity"] = {k: v for k, v in score.items() if k != "numbers"}
+        return analyses
