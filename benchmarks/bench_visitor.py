@@ -22,10 +22,9 @@ import asyncio
 import tempfile
 import time
 from collections.abc import Callable
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
-import numpy as np
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from scratch import fill, scratch_database
@@ -33,7 +32,7 @@ from starlette.types import ASGIApp, Message
 
 from jinlotto.api.app import create_app
 from jinlotto.config import Settings
-from jinlotto.services.recommend import GAMES_PER_DAY, RecommendOptions, seed_for
+from jinlotto.services.recommend import GAMES_PER_DAY, RecommendOptions
 from jinlotto.services.recommender import Recommender
 
 
@@ -47,12 +46,9 @@ def cpu_us(action: Callable[[int], object], count: int) -> float:
 
 def generation_us(recommender: Recommender, count: int) -> float:
     options = RecommendOptions()
-    key = options.key()
-    today = date.today()
 
-    def generate(i: int) -> None:
-        rng = np.random.default_rng(seed_for(f"visitor-{i}", today, key))
-        recommender.generate(options.strategy, options.filters, GAMES_PER_DAY, rng)
+    def generate(_: int) -> None:  # as for a visitor: games made ahead, several at a time
+        recommender.generate(options.strategy, options.filters, GAMES_PER_DAY)
 
     for i in range(50):  # fit the strategies first
         generate(-i)
