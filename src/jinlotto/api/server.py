@@ -5,8 +5,9 @@ so ``jinlotto serve --workers N`` and a plain ``gunicorn -c gunicorn.conf.py`` b
 
 Gunicorn builds the application once in the master (``preload_app``) and forks the workers
 from it: they start without importing anything, and share the imported code and data (numpy,
-SQLAlchemy, scikit-learn: most of a worker's memory) page for page until one writes to it.
-Nothing opens a connection or a thread before the fork; each worker's lifespan does.
+SQLAlchemy, FastAPI: most of a worker's memory) page for page until one writes to it. Nothing
+opens a connection or a thread before the fork; each worker's lifespan does. scikit-learn is
+not imported: workers serve a model from its stored forecast (``jinlotto.services.models``).
 """
 
 import gc
@@ -33,8 +34,6 @@ def app_from_environment() -> FastAPI:
 
     settings = get_settings()
     configure_logging(settings)
-    if settings.enable_ml:  # imported here, before any fork, rather than at the model's load
-        import jinlotto.strategies.ml  # noqa: F401
     return create_app(settings)
 
 

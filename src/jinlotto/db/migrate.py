@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
-HEAD_REVISION = "0008_model_artefacts"
+HEAD_REVISION = "0009_model_forecasts"
 
 
 def alembic_config(engine: Engine) -> "Config":

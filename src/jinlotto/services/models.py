@@ -10,14 +10,20 @@ in the database) is stored when it is imported, activated or loaded.
 ``activate`` appends a row to ``model_activations``; the newest row not rolled back names the
 active model. ``rollback`` marks the current row rolled back and returns the model that is
 active again. Services only ``flush``; the caller's transaction commits.
+
+Serving a model needs only its forecast for the stored history (``model_forecasts``): the
+first process that has both stores it, and every other process and machine reads it instead
+of loading the model, so none of them imports scikit-learn.
 """
 
 import hashlib
 import logging
+import sys
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
+import numpy as np
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -26,6 +32,7 @@ from jinlotto.db.database import Database
 from jinlotto.db.models import ModelArtefactRecord
 from jinlotto.db.repositories import activations
 from jinlotto.db.repositories import artefacts as artefact_repo
+from jinlotto.db.repositories import forecasts as forecast_repo
 from jinlotto.domain.history import History
 from jinlotto.errors import ModelError, NotFoundError
 from jinlotto.registry import store
@@ -33,7 +40,7 @@ from jinlotto.strategies.base import Strategy
 from jinlotto.strategies.confidence import ConfidenceWeights
 
 if TYPE_CHECKING:
-    from jinlotto.strategies.ml import PositionModels
+    from jinlotto.strategies.ml import Forecast, PositionModels, Predictor
 
 logger = logging.getLogger(__name__)
 
@@ -307,6 +314,53 @@ def _checked_copy(database: Database, settings: Settings, name: str) -> Path:
             return _usable(session, settings, name, "loaded")
 
 
+def load_forecast(
+    database: Database, settings: Settings, name: str, history: History
+) -> "Forecast":
+    """Model ``name``'s forecast after ``history``: the stored one, else made from the model
+    (which imports scikit-learn) and stored for every other process."""
+    from jinlotto.strategies.ml import Forecast
+
+    draws, newest = len(history), int(history.draw_nos[-1])
+    with database.sessions() as session:
+        stored = forecast_repo.find(session, name, draws=draws, newest_draw_no=newest)
+    if stored is not None:
+        return Forecast(draws, newest, _probabilities(stored))
+    return store_forecast(database, name, load_model(database, settings, name), history)
+
+
+def store_forecast(
+    database: Database, name: str, model: "Predictor", history: History
+) -> "Forecast":
+    """Store what ``model`` (saved as ``name``) predicts after ``history``, unless stored."""
+    from jinlotto.strategies.ml import Forecast
+
+    forecast = Forecast.of(model, history)
+    with database.transaction() as session:
+        forecast_repo.add_if_absent(
+            session,
+            name,
+            draws=forecast.draws,
+            newest_draw_no=forecast.newest_draw_no,
+            probabilities=forecast.probabilities.astype("<f8").tobytes(),
+            now=datetime.now(UTC),
+        )
+    logger.info(
+        "model %s forecast stored after draw %d (scikit-learn loaded in this process: %s)",
+        name,
+        forecast.newest_draw_no,
+        "sklearn" in sys.modules,
+    )
+    return forecast
+
+
+def _probabilities(stored: bytes) -> np.ndarray:
+    probabilities = np.frombuffer(stored, dtype="<f8")
+    if probabilities.size != 6 * 45 or not np.isfinite(probabilities).all():
+        raise ModelError("a stored forecast is not six rows of 45 probabilities")
+    return probabilities.reshape(6, 45).astype(np.float64)
+
+
 def load_strategy(
     database: Database,
     settings: Settings,
@@ -316,18 +370,18 @@ def load_strategy(
 ) -> Strategy:
     """Strategy ``strategy`` using saved model ``name``, fitted on ``history`` without training.
 
-    Only the prediction features of the newest draws are computed, so this is cheap.
+    It needs only the model's forecast for ``history`` (:func:`load_forecast`), so this is cheap.
     """
     from jinlotto.strategies.ml import MLStrategy
     from jinlotto.strategies.unified import UnifiedStrategy
 
-    model = load_model(database, settings, name)
+    forecast = load_forecast(database, settings, name, history)
     weights = weights_from_settings(settings)
     chosen: Strategy
     if strategy == "ml":
-        chosen = MLStrategy(model=model, confidence_weights=weights)
+        chosen = MLStrategy(model=forecast, confidence_weights=weights)
     elif strategy == "unified":
-        chosen = UnifiedStrategy(model=model, confidence_weights=weights)
+        chosen = UnifiedStrategy(model=forecast, confidence_weights=weights)
     else:
         raise NotFoundError(f"strategy {strategy!r} does not use a trained model")
     return chosen.fit(history)

@@ -230,6 +230,7 @@ def train_model(
         },
         activate=activate,
     )
+    models.store_forecast(database, path.stem, model, history)  # what serving it needs
     return TrainingResult(
         model_name=path.stem,
         path=str(path),
@@ -311,6 +312,8 @@ def retrain_with_gate(
             previous_loss,
             RETRAIN_MARGIN,
         )
+        if previous is not None:  # its forecast for the newest draws, made here for everyone
+            models.load_forecast(database, settings, previous, load_history(database))
     return RetrainOutcome(
         candidate=result.model_name,
         candidate_log_loss=candidate_loss,

@@ -9,19 +9,18 @@ Hyperparameters are chosen for size. A random forest stores a 45-class probabili
 node; the original's unbounded trees (hundreds of nodes each, 100+ trees) grew to 50-100 MB per
 position. Here each position has 30 trees of depth at most 6 with at least 15 samples per leaf:
 about 0.4 MB per position and a fit of well under a second, and deeper trees only fit noise.
+
+Serving needs only a model's :class:`Forecast` for the newest history: six rows of 45
+probabilities. It is stored in the database, so a process that finds it never imports
+scikit-learn (about 85 MB and a second or two of start-up); scikit-learn is imported where a
+model is trained or asked to predict.
 """
 
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 import numpy as np
 from numpy.typing import NDArray
-from sklearn.base import ClassifierMixin, clone
-from sklearn.ensemble import HistGradientBoostingClassifier, RandomForestClassifier
-from sklearn.linear_model import LogisticRegression
-from sklearn.pipeline import make_pipeline
-from sklearn.preprocessing import StandardScaler
-from threadpoolctl import threadpool_limits
 
 from jinlotto.domain import combos
 from jinlotto.domain.history import History
@@ -29,6 +28,9 @@ from jinlotto.errors import ModelError
 from jinlotto.strategies.base import FloatArray, IntArray, Strategy, gumbel_noise
 from jinlotto.strategies.confidence import ConfidenceWeights
 from jinlotto.strategies.features import DEFAULT_WINDOW, MIN_DRAWS, latest_features, training_set
+
+if TYPE_CHECKING:
+    from sklearn.base import ClassifierMixin
 
 Estimator = Literal["rf", "hgb", "logreg"]
 ESTIMATORS: tuple[str, ...] = ("rf", "hgb", "logreg")
@@ -44,6 +46,11 @@ def make_classifier(estimator: str, params: dict[str, Any], random_state: int | 
     """An unfitted classifier of kind ``estimator`` with ``params`` over the defaults."""
     if estimator not in ESTIMATORS:
         raise ModelError(f"unknown estimator {estimator!r}; choose one of {', '.join(ESTIMATORS)}")
+    from sklearn.ensemble import HistGradientBoostingClassifier, RandomForestClassifier
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
     merged = {**DEFAULT_PARAMS[estimator], **params}
     if estimator == "rf":
         return RandomForestClassifier(**merged, n_jobs=1, random_state=random_state)
@@ -52,7 +59,7 @@ def make_classifier(estimator: str, params: dict[str, Any], random_state: int | 
     return make_pipeline(StandardScaler(), LogisticRegression(**merged, random_state=random_state))
 
 
-def probabilities_45(classifier: ClassifierMixin, features: FloatArray) -> FloatArray:
+def probabilities_45(classifier: "ClassifierMixin", features: FloatArray) -> FloatArray:
     """``(m, 45)`` class probabilities with column k - 1 for number k.
 
     A number never seen at this position in training is not among ``classes_`` and gets 0.
@@ -81,9 +88,43 @@ class PositionModels:
         """``(6, 45)`` probabilities of each position of the draw after ``history``'s newest."""
         if len(history) < MIN_DRAWS:
             raise ModelError(f"the ml strategy needs at least {MIN_DRAWS} draws")
+        from threadpoolctl import threadpool_limits
+
         row = latest_features(history, self.window)
         with threadpool_limits(limits=1):
             return np.vstack([probabilities_45(model, row) for model in self.classifiers])
+
+
+class Predictor(Protocol):
+    """What :class:`MLStrategy` needs of a model: the next draw's position probabilities."""
+
+    def predict(self, history: History) -> FloatArray:
+        """``(6, 45)`` probabilities of each position of the draw after ``history``'s newest."""
+        ...
+
+
+@dataclass(frozen=True)
+class Forecast:
+    """A model's :meth:`PositionModels.predict` for one history (its draw count and newest
+    draw): all that serving the model needs, without scikit-learn."""
+
+    draws: int
+    newest_draw_no: int
+    probabilities: FloatArray  # (6, 45)
+
+    @classmethod
+    def of(cls, model: Predictor, history: History) -> "Forecast":
+        """What ``model`` predicts after ``history``."""
+        return cls(len(history), int(history.draw_nos[-1]), model.predict(history))
+
+    def predict(self, history: History) -> FloatArray:
+        """The stored probabilities, for the history they were made from only."""
+        if (len(history), int(history.draw_nos[-1])) != (self.draws, self.newest_draw_no):
+            raise ModelError(
+                f"the forecast was made after draw {self.newest_draw_no} of {self.draws} draws; "
+                f"the history has {len(history)} ending at draw {int(history.draw_nos[-1])}"
+            )
+        return self.probabilities
 
 
 def fit_classifiers(
@@ -98,6 +139,9 @@ def fit_classifiers(
     Fitting runs on one thread: the data are small, and OpenMP threads spinning on a busy
     2-core machine made gradient boosting 50 times slower.
     """
+    from sklearn.base import clone
+    from threadpoolctl import threadpool_limits
+
     template = make_classifier(estimator, params, random_state)
     with threadpool_limits(limits=1):
         return [clone(template).fit(features, targets[:, position]) for position in range(6)]
@@ -149,8 +193,8 @@ class MLStrategy(Strategy):
     Games are then made valid (a number drawn for two positions is replaced by one drawn by the
     averaged position probabilities) and must meet the diversity constraints of
     :func:`balanced_mask`. With fixed or excluded numbers, games are drawn by the averaged
-    probabilities instead. Passing a trained ``model`` (a :class:`PositionModels`) makes ``fit``
-    only compute the prediction features from the history, without retraining.
+    probabilities instead. Passing a trained ``model`` (a :class:`PositionModels`, or its
+    :class:`Forecast` for the history) makes ``fit`` use its prediction, without retraining.
     Confidence consensus is the share of positions whose number is one of that position's
     ``top_k`` candidates.
     """
@@ -165,7 +209,7 @@ class MLStrategy(Strategy):
         params: dict[str, Any] | None = None,
         window: int = DEFAULT_WINDOW,
         top_k: int = 8,
-        model: PositionModels | None = None,
+        model: Predictor | None = None,
         random_state: int | None = None,
         confidence_weights: ConfidenceWeights | None = None,
     ) -> None:
@@ -177,7 +221,7 @@ class MLStrategy(Strategy):
         self.model = model
 
     def _fit(self, history: History) -> None:
-        self.model_: PositionModels = self.model or train_position_models(
+        self.model_: Predictor = self.model or train_position_models(
             history,
             estimator=self.estimator,
             params=self.params,

@@ -9,7 +9,7 @@ from jinlotto.domain.history import History
 from jinlotto.strategies.base import FloatArray, IntArray, Strategy
 from jinlotto.strategies.confidence import ConfidenceWeights, number_shares
 from jinlotto.strategies.features import DEFAULT_WINDOW
-from jinlotto.strategies.ml import Estimator, MLStrategy, PositionModels, balanced_mask
+from jinlotto.strategies.ml import Estimator, MLStrategy, Predictor, balanced_mask
 from jinlotto.strategies.statistical import StatisticalStrategy
 
 
@@ -38,7 +38,7 @@ class UnifiedStrategy(Strategy):
         estimator: Estimator = "rf",
         params: dict[str, Any] | None = None,
         window: int = DEFAULT_WINDOW,
-        model: PositionModels | None = None,
+        model: Predictor | None = None,
         random_state: int | None = None,
         confidence_weights: ConfidenceWeights | None = None,
     ) -> None:

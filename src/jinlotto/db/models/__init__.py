@@ -2,7 +2,11 @@
 
 from jinlotto.db.models.backtest import BacktestReportRecord
 from jinlotto.db.models.draws import DrawRecord
-from jinlotto.db.models.ml import ModelActivationRecord, ModelArtefactRecord
+from jinlotto.db.models.ml import (
+    ModelActivationRecord,
+    ModelArtefactRecord,
+    ModelForecastRecord,
+)
 from jinlotto.db.models.operations import AccuracyRecord, SavedTicketRecord, WeeklyRunRecord
 from jinlotto.db.models.service import (
     FeedbackRecord,
@@ -19,6 +23,7 @@ __all__ = [
     "JobLockRecord",
     "ModelActivationRecord",
     "ModelArtefactRecord",
+    "ModelForecastRecord",
     "RateLimitRecord",
     "RecommendationRecord",
     "SavedTicketRecord",

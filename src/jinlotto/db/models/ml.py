@@ -4,7 +4,7 @@ by every process on every machine."""
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Integer, LargeBinary, String
+from sqlalchemy import JSON, ForeignKey, Integer, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from jinlotto.db.base import Base, written_by
@@ -38,3 +38,21 @@ class ModelArtefactRecord(Base):
     details: Mapped[dict[str, Any]] = mapped_column(JSON)
     saved_at: Mapped[datetime]
     content: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
+
+
+class ModelForecastRecord(Base):
+    """A saved model's prediction for the draw after one history (its draw count and newest
+    draw): ``probabilities`` holds six rows of 45 little-endian float64, position by position.
+    Computed once by whichever process first has the model and the history; a name's
+    artefact never changes, so neither does its forecast for a history."""
+
+    __tablename__ = "model_forecasts"
+    __table_args__ = (written_by("jinlotto.services.models"),)
+
+    model_name: Mapped[str] = mapped_column(
+        String(128), ForeignKey("model_artefacts.model_name", ondelete="CASCADE"), primary_key=True
+    )
+    draws: Mapped[int] = mapped_column(Integer, primary_key=True)
+    newest_draw_no: Mapped[int] = mapped_column(Integer, primary_key=True)
+    probabilities: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime]
