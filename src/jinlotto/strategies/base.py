@@ -263,17 +263,25 @@ class Strategy(ABC):
 
     def recommend_many(self, count: int, n: int, rng: np.random.Generator) -> list[Recommendation]:
         """``count`` recommendations of ``n`` games without filters, as ``count`` calls of
-        :meth:`recommend` would make them: one stream of candidates, cut in turn into ``count``
-        parts of ``n`` distinct games. The candidates are independent, so each part has the
+        :meth:`recommend` would make them: streams of candidates, each cut in turn into parts
+        of ``n`` distinct games. The candidates are independent, so each part has the
         distribution of one :meth:`recommend`; numpy's cost per call is paid once for all.
-        Parts the stream could not fill are made by :meth:`recommend`."""
+        A stream holds twice the candidates the parts still missing need when every one
+        passes (most do: the strategies' own rules turn away a quarter at most); parts that
+        ``MAX_TRIES`` streams could not fill are made by :meth:`recommend`."""
         if not hasattr(self, "context_"):
             raise ModelError(f"strategy {self.name!r} is not fitted")
         filters = Filters()
         _check_enough_combinations(filters, n)
-        candidates = self._candidates(count * self._batches(n)[0], rng, filters, 0)
-        chosen = self._choose(candidates[filters.mask(candidates, self.context_)])
-        parts = _distinct_parts(chosen[self.diversity_mask(chosen)], n, count)
+        parts: list[IntArray] = []
+        for _ in range(MAX_TRIES):
+            missing = count - len(parts)
+            if missing <= 0:
+                break
+            size = max(FIRST_BATCH, 2 * missing * n * self.candidates_per_game)
+            candidates = self._candidates(size, rng, filters, 0)
+            chosen = self._choose(candidates[filters.mask(candidates, self.context_)])
+            parts += _distinct_parts(chosen[self.diversity_mask(chosen)], n, missing)
         made = self._finish_many(parts, 0, []) if parts else []
         return made + [self.recommend(n, rng) for _ in range(count - len(made))]
 
