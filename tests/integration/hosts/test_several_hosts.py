@@ -120,16 +120,16 @@ def test_a_model_trained_and_switched_on_one_host_is_served_by_every_host(
 ) -> None:
     hosts, first = topology
     assert wait_until_served(hosts, first, list(hosts.urls)) < SEEN_WITHIN
-    for app in ("app2", "app3"):  # fetched from the database into their own folders
-        assert (hosts.model_dir(app) / "trained" / f"{first}.pkl").is_file()
+    for app in ("app2", "app3"):  # served from the forecast the training host stored
+        assert not (hosts.model_dir(app) / "trained" / f"{first}.pkl").exists()
 
     second = trained(hosts, "app2")
     assert second != first
     activation = wait_until_served(hosts, second, list(hosts.urls))
     listing = json.loads(hosts.run("app3", "models", "list", "--json").stdout)
     assert {(entry["name"], entry["in_database"], entry["cached"]) for entry in listing} == {
-        (first, True, True),
-        (second, True, True),
+        (first, True, False),  # app3 serves both without either file
+        (second, True, False),
     }
 
     result = hosts.run("app3", "models", "rollback", "--json")
