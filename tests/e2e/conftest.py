@@ -72,6 +72,9 @@ def _serve(folder: Path, *, draws: Path | None) -> Iterator[Server]:
         "MODEL_DIR": str(folder / "models"),
         "LOTTO_API_URL": "http://127.0.0.1:9/unreachable",
         "ENVIRONMENT": "test",
+        # The page polls health; on a CI machine running three test files on two cores a
+        # SQLite probe has taken longer than the default half second (a 503 in the console).
+        "HEALTH_TIMEOUT_SECONDS": "0.9",
     }
     if draws is not None:
         _run(["data", "import", str(draws)], env, folder)
