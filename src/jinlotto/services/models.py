@@ -18,7 +18,6 @@ of loading the model, so none of them imports scikit-learn.
 
 import hashlib
 import logging
-import sys
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -345,12 +344,7 @@ def store_forecast(
             probabilities=forecast.probabilities.astype("<f8").tobytes(),
             now=datetime.now(UTC),
         )
-    logger.info(
-        "model %s forecast stored after draw %d (scikit-learn loaded in this process: %s)",
-        name,
-        forecast.newest_draw_no,
-        "sklearn" in sys.modules,
-    )
+    logger.info("model %s forecast stored after draw %d", name, forecast.newest_draw_no)
     return forecast
 
 
