@@ -13,7 +13,9 @@ a model, starts ``jinlotto serve --workers N`` with ``ENABLE_ML=true`` and
 - ``GET /api/health``, then with 4 connections idle, while new visitors load the server, and
   while new visitors are paced below capacity (each connection pauses between answers for what
   would leave half the rate the server managed; wrk's pauses come out longer, so the share of
-  capacity reached is printed).
+  capacity reached is printed);
+- ``GET /api/health`` as a load balancer asks it (one connection, a request every 10 ms), idle
+  and while new visitors load the server.
 
 It prints each rate as a share of the reference; the CPU time each kind of request costs the
 workers and this database's PostgreSQL backends (less disturbed by a busy machine than requests
@@ -27,6 +29,7 @@ at most 1.5x its idle p50/p99; memory <= 150 MB per worker; cold start < 2 s.
 """
 
 import argparse
+import http.client
 import os
 import re
 import shutil
@@ -48,6 +51,8 @@ from jinlotto.config import Settings
 
 REPEAT_VISITORS = 512
 PACED = "new visitors, paced"
+PROBE_IDLE = "health probe every 10 ms, idle"
+PROBE_LOADED = "health probe during new visitors"
 BODY = '{"num_sets": 5}'
 
 
@@ -87,14 +92,40 @@ def _percentile_ms(output: str, label: str) -> float:
 
 def wrk_during(url: str, duration: int, load: Callable[[], Run]) -> tuple[Run, Run]:
     """``load`` and, at the same time, health with 4 connections for the same time."""
-    health: list[Run] = []
-    thread = threading.Thread(
-        target=lambda: health.append(wrk(url, "/api/health", duration, None, connections=4))
-    )
+    return during(load, lambda: wrk(url, "/api/health", duration, None, connections=4))
+
+
+def during(load: Callable[[], Run], beside: Callable[[], Run]) -> tuple[Run, Run]:
+    """``load`` and ``beside`` run at the same time."""
+    measured: list[Run] = []
+    thread = threading.Thread(target=lambda: measured.append(beside()))
     thread.start()
     loaded = load()
     thread.join()
-    return loaded, health[0]
+    return loaded, measured[0]
+
+
+def probe(url: str, duration: int) -> Run:
+    """``GET /api/health`` as a load balancer asks it: one connection, a request every 10 ms
+    (wrk with 4 connections is a second load of thousands of requests a second)."""
+    host, port = url.removeprefix("http://").split(":")
+    connection = http.client.HTTPConnection(host, int(port), timeout=10)
+    latencies = []
+    deadline = time.monotonic() + duration
+    while time.monotonic() < deadline:
+        started = time.perf_counter()
+        connection.request("GET", "/api/health")
+        connection.getresponse().read()
+        latencies.append((time.perf_counter() - started) * 1000)
+        time.sleep(0.01)
+    connection.close()
+    latencies.sort()
+    return Run(
+        len(latencies) / duration,
+        latencies[len(latencies) // 2],
+        latencies[int(len(latencies) * 0.99)],
+        len(latencies),
+    )
 
 
 def predict_script(directory: Path, keys: list[str] | None, pause_ms: float = 0) -> Path:
@@ -224,12 +255,16 @@ def run(workers: int, duration: int, port: int, directory: Path, database_url: s
                 server.pid, database, lambda: wrk(url, "/api/health", duration, None)
             ),
             "GET /api/health -c4 idle": wrk(url, "/api/health", duration, None, connections=4),
+            PROBE_IDLE: probe(url, duration),
         }
         loaded, health = wrk_during(
             url, duration, lambda: wrk(url, "/api/predict", duration, new_script)
         )
         results["new-visitor POST /api/predict + health"] = loaded
         results["GET /api/health -c4 during new"] = health
+        results[PROBE_LOADED] = during(
+            lambda: wrk(url, "/api/predict", duration, new_script), lambda: probe(url, duration)
+        )[1]
         # The same visitors below capacity: each connection pauses for as long as half its share
         # of the measured rate leaves between two answers (wrk's pauses come out longer).
         capacity = results["new-visitor POST /api/predict"]
@@ -270,12 +305,18 @@ def report(
     loaded = results["GET /api/health -c4 during new"]
     during_paced = results["GET /api/health -c4 during paced"]
     paced = results[PACED].rate / new.rate
+    probe_idle, probe_loaded = results[PROBE_IDLE], results[PROBE_LOADED]
     print(f"repeat-visitor / trivial: {repeat.rate / reference:.2f} (goal >= 0.50, p99 < 20 ms)")
     print(f"new-visitor / trivial:    {new.rate / reference:.2f} (goal >= 0.33, p99 < 50 ms)")
     print(f"health p99: {results['GET /api/health'].p99_ms:.2f} ms (goal < 5 ms)")
     print(
         f"health under new-visitor load / idle: p50 {loaded.p50_ms / idle.p50_ms:.2f}x, "
         f"p99 {loaded.p99_ms / idle.p99_ms:.2f}x (goal <= 1.5x)"
+    )
+    print(
+        f"health probe under new-visitor load / idle: p50 "
+        f"{probe_loaded.p50_ms / probe_idle.p50_ms:.2f}x, "
+        f"p99 {probe_loaded.p99_ms / probe_idle.p99_ms:.2f}x (goal <= 1.5x)"
     )
     print(
         f"health under new visitors at {paced:.0%} of capacity / idle: "
