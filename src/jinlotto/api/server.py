@@ -26,6 +26,11 @@ from jinlotto.logging import configure_logging
 logger = logging.getLogger(__name__)
 
 APP_FACTORY = "jinlotto.api.server:app_from_environment"
+# A request allocates a few hundred objects that live for milliseconds. Collected every 700
+# allocations (Python's default), those of the requests in flight survive, are promoted and
+# scanned again and again; every 10,000, most are freed first. In runs taken in turn with and
+# without it, worker CPU per new visitor was 0.92-1.09 ms against 1.10-1.41 ms.
+YOUNG_GENERATION_THRESHOLD = 10_000
 
 
 def app_from_environment() -> FastAPI:
@@ -34,6 +39,7 @@ def app_from_environment() -> FastAPI:
 
     settings = get_settings()
     configure_logging(settings)
+    gc.set_threshold(YOUNG_GENERATION_THRESHOLD, *gc.get_threshold()[1:])
     return create_app(settings)
 
 
