@@ -53,3 +53,9 @@ def test_every_referenced_module_and_test_exists() -> None:
             elif name not in _test_functions(path):
                 problems.append(f"{requirement}: no test {name} in {path}")
     assert not problems, "docs/TRACEABILITY.md is out of date:\n" + "\n".join(problems)
+
+
+def test_every_requirement_has_its_own_id() -> None:
+    ids = [row[0] for row in _rows()]
+    repeated = sorted({requirement for requirement in ids if ids.count(requirement) > 1})
+    assert not repeated, f"docs/TRACEABILITY.md gives one ID to several requirements: {repeated}"
