@@ -106,10 +106,11 @@ class RecommendationCache:
 
     def get(self, key: DailyKey) -> DailyRecommendation | None:
         """The cached recommendation for ``key``, if any."""
+        cache_key = _untracked(key)
         with self._lock:
-            found = self._items.get(_untracked(key))
+            found = self._items.get(cache_key)
             if found is not None:
-                self._items.move_to_end(_untracked(key))
+                self._items.move_to_end(cache_key)
         if found is None:
             return None
         games, strategy, model_version, generated_for, draw_no, relaxed = found
@@ -135,9 +136,10 @@ class RecommendationCache:
             value.draw_no,
             tuple(value.relaxed),
         )
+        cache_key = _untracked(key)
         with self._lock:
-            self._items[_untracked(key)] = entry
-            self._items.move_to_end(_untracked(key))
+            self._items[cache_key] = entry
+            self._items.move_to_end(cache_key)
             while len(self._items) > self._size:
                 self._items.popitem(last=False)
 
