@@ -29,7 +29,11 @@ hypothesis_settings.register_profile("explore", derandomize=False, max_examples=
 hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "repeatable"))
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
-SHARED_DRAWS = REPO_ROOT.parent / "shared" / "data" / "lotto645_draws.json"
+# The shared folder beside the checkout; SHARED_DRAWS names the file when the checkout is
+# elsewhere (.ci/run sets it for a clone made away from the repository it came from).
+SHARED_DRAWS = Path(
+    os.environ.get("SHARED_DRAWS") or REPO_ROOT.parent / "shared" / "data" / "lotto645_draws.json"
+)
 POSTGRES_ADMIN_DSN = "postgresql://postgres@127.0.0.1:5432/postgres"
 
 
