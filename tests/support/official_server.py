@@ -38,7 +38,7 @@ Knobs (plain attributes, change them at any time):
 - ``tell_the_truth()`` — forget every override and added row.
 - ``requests`` — the paths with query of every request received; ``draws_requested()`` the
   draw numbers asked of the official endpoints; ``headers`` the headers of the last request;
-  ``max_in_flight`` the most requests it was answering at the same moment.
+  ``max_in_flight`` the most requests it held back (``"slow"``, ``"held"``) at the same moment.
 """
 
 import contextlib
@@ -210,13 +210,13 @@ class OfficialServer:
             return self.fault
 
     def enter(self) -> None:
-        """Count a request being answered."""
+        """Count a request whose reply is held back."""
         with self._lock:
             self._in_flight += 1
             self.max_in_flight = max(self.max_in_flight, self._in_flight)
 
     def leave(self) -> None:
-        """Count a request answered."""
+        """Count a held-back request released."""
         with self._lock:
             self._in_flight -= 1
 
@@ -242,11 +242,7 @@ def _handler_for(server: OfficialServer) -> type[BaseHTTPRequestHandler]:
             """Quiet: tests read ``server.requests`` instead."""
 
         def do_GET(self) -> None:
-            server.enter()
-            try:
-                self._answer()
-            finally:
-                server.leave()
+            self._answer()
 
         def _answer(self) -> None:
             server.requests.append(self.path)
@@ -259,11 +255,14 @@ def _handler_for(server: OfficialServer) -> type[BaseHTTPRequestHandler]:
             if fault is not None and fault not in ("slow", "held"):
                 self._fault(fault)
                 return
-            if fault == "slow":
-                time.sleep(server.delay)
-            if fault == "held":
-                server.arrived.set()
-                server.release.wait(30)
+            if fault in ("slow", "held"):
+                # Counted while the reply is held back: once it is written, the client may send
+                # its next request before this thread would get to count this one answered.
+                server.enter()
+                try:
+                    self._hold(fault)
+                finally:
+                    server.leave()
             if parts.path == OFFICIAL_PATH and draw_no is not None:
                 self._json(server.official_reply(draw_no))
             elif parts.path == LEGACY_PATH and draw_no is not None:
@@ -272,6 +271,13 @@ def _handler_for(server: OfficialServer) -> type[BaseHTTPRequestHandler]:
                 self._json(server.mirror_reply())
             else:
                 self._send(404, "text/html", b"<html><title>404 Not Found</title></html>")
+
+        def _hold(self, fault: str) -> None:
+            if fault == "slow":
+                time.sleep(server.delay)
+            else:
+                server.arrived.set()
+                server.release.wait(30)
 
         def _fault(self, fault: str) -> None:
             if fault == "html":
