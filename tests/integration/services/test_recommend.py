@@ -2,17 +2,21 @@
 they share one statement or race from several processes."""
 
 import asyncio
+import time
 from datetime import UTC, datetime, timedelta
 
 import numpy as np
+import pytest
 from sqlalchemy import func, select
 from tests.support.store import import_draws
 
 from jinlotto.config import Settings
 from jinlotto.db.database import Database
 from jinlotto.db.models import RecommendationRecord
+from jinlotto.db.repositories import recommendations as repo
 from jinlotto.domain.draw import Draw
 from jinlotto.domain.schedule import kst_date
+from jinlotto.errors import DatabaseUnavailableError
 from jinlotto.services.recommend import (
     DailyRecommendation,
     RecommendationWriter,
@@ -31,8 +35,8 @@ def _engine(settings: Settings, database: Database) -> Recommender:
     return Recommender(settings.model_copy(update={"enable_ml": False}), database)
 
 
-def _writer(database: Database) -> RecommendationWriter:
-    return RecommendationWriter(database, wait_seconds=5)
+def _writer(database: Database, wait_seconds: float = 5) -> RecommendationWriter:
+    return RecommendationWriter(database, wait_seconds=wait_seconds)
 
 
 def _ask(
@@ -98,6 +102,45 @@ def test_first_requests_sharing_one_statement_each_get_their_own_row_or_the_stor
     assert sum(daily.generated_now for daily in answers) == len(visitors)
     assert len({str(_numbers(daily)) for daily in by_visitor.values()}) == len(visitors)
     assert _rows(database) == len(visitors)
+
+
+def test_a_row_waiting_behind_a_stuck_statement_is_refused_and_the_stuck_one_stored_later(
+    settings: Settings, database: Database, shared_draws: list[Draw]
+) -> None:
+    import_draws(database, shared_draws, source="test")
+    engine = _engine(settings, database)
+    writer = _writer(database, wait_seconds=0.5)
+    now = datetime.now(UTC)
+    first, waiting = "a" * 32, "b" * 32
+    key = daily_key(first, RecommendOptions().key(), now)
+    row = {
+        "visitor_key": first,
+        "kst_date": key.kst_date,
+        "options_key": key.options_key,
+        "strategy": "uniform",
+        "model_version": None,
+        "draw_no": 1201,
+        "games": [],
+        "relaxed": [],
+        "created_at": now,
+    }
+
+    async def ask_while_the_first_statement_is_stuck() -> tuple[float, DailyRecommendation]:
+        stuck = _ask(database, engine, writer, first, now)  # waits for the blocker's row
+        await asyncio.sleep(0.5)
+        started = time.monotonic()
+        with pytest.raises(DatabaseUnavailableError):  # not sent: refused, not kept waiting
+            await asyncio.wait_for(_ask(database, engine, writer, waiting, now), timeout=10)
+        refused_after = time.monotonic() - started
+        blocker.rollback()
+        return refused_after, await stuck
+
+    with database.engine.connect() as blocker:  # holds an uncommitted row of the same key
+        repo.insert_many_if_absent(blocker, [row])
+        refused_after, stored = asyncio.run(ask_while_the_first_statement_is_stuck())
+    assert refused_after >= 0.4
+    assert stored.generated_now
+    assert _rows(database) == 1
 
 
 def test_a_new_kst_day_gives_new_games(
