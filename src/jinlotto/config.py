@@ -67,8 +67,9 @@ class Settings(BaseSettings):
         default=15,
         ge=1,
         le=100,
-        description="Connections each process keeps to the database; also the most threads of "
-        "a process that may wait on the database at once.",
+        description="Connections each process keeps to the database (on PostgreSQL one more, "
+        "for new visitors' rows); also the most threads of a process that may wait on the "
+        "database at once.",
     )
     database_pool_timeout_seconds: float = Field(
         default=2.0,

@@ -1,18 +1,29 @@
 """One handle on the database: engine, session factory, the gate and the schema check."""
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import TypeVar
 
 from sqlalchemy import Connection, Engine, event
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from jinlotto.config import Settings
 from jinlotto.db import migrate
 from jinlotto.db.gate import DatabaseGate
-from jinlotto.db.session import build_engine, build_session_factory, is_sqlite
+from jinlotto.db.session import (
+    build_autocommit_engine,
+    build_engine,
+    build_session_factory,
+    is_sqlite,
+)
 from jinlotto.errors import DatabaseUnavailableError, JinlottoError
+
+Result = TypeVar("Result")
+# Connections of the autocommit engine: its one user, the recommendation writer, runs one
+# statement at a time per process.
+AUTOCOMMIT_CONNECTIONS = 1
 
 
 @dataclass(frozen=True)
@@ -20,13 +31,14 @@ class Database:
     """An engine, its session factory and its gate. SQLite is migrated on open; PostgreSQL is
     checked.
 
-    Use the database through :meth:`sessions`, :meth:`transaction` or :meth:`autocommit`: each
-    holds a slot of the gate (:mod:`jinlotto.db.gate`) for its block.
+    Use the database through :meth:`sessions`, :meth:`transaction` or :meth:`run_autocommit`:
+    each holds a slot of the gate (:mod:`jinlotto.db.gate`) while it works.
     """
 
     engine: Engine
     session_factory: sessionmaker[Session]
     gate: DatabaseGate
+    autocommit_engine: Engine  # on PostgreSQL with its own pool (build_autocommit_engine)
 
     @classmethod
     def open(cls, settings: Settings) -> "Database":
@@ -50,8 +62,17 @@ class Database:
             engine.dispose()
             raise
         gate = DatabaseGate(settings.database_pool_size, settings.database_pool_timeout_seconds)
-        event.listen(engine, "after_cursor_execute", lambda *_: gate.report_answered())
-        return cls(engine=engine, session_factory=build_session_factory(engine), gate=gate)
+        own_pool = build_autocommit_engine(settings, pool_size=AUTOCOMMIT_CONNECTIONS)
+        for each in (engine, own_pool):
+            if each is not None:
+                event.listen(each, "after_cursor_execute", lambda *_: gate.report_answered())
+        return cls(
+            engine=engine,
+            session_factory=build_session_factory(engine),
+            gate=gate,
+            # SQLite: the same pool, autocommit set on each checkout
+            autocommit_engine=own_pool or engine.execution_options(isolation_level="AUTOCOMMIT"),
+        )
 
     @contextmanager
     def sessions(self) -> Iterator[Session]:
@@ -65,15 +86,23 @@ class Database:
         with self.sessions() as session, session.begin():
             yield session
 
-    @contextmanager
-    def autocommit(self) -> Iterator[Connection]:
-        """A connection on which every statement commits by itself (one round trip each)."""
-        with (
-            self.gate.slot(),
-            self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection,
-        ):
-            yield connection
+    def run_autocommit(self, work: Callable[[Connection], Result]) -> Result:
+        """``work`` on a connection on which every statement commits by itself (one round trip
+        each), which ``work`` must make safe to run twice: with no round trip checking the
+        connection first, ``work`` is run once more on a new connection when the server had
+        closed the first (a restart), as SQLAlchemy's pre-ping would have found."""
+        try:
+            return self._autocommit(work)
+        except DBAPIError as error:
+            if not error.connection_invalidated:
+                raise
+        return self._autocommit(work)  # the pool dropped every connection older than the error
+
+    def _autocommit(self, work: Callable[[Connection], Result]) -> Result:
+        with self.gate.slot(), self.autocommit_engine.connect() as connection:
+            return work(connection)
 
     def close(self) -> None:
         """Release every pooled connection."""
         self.engine.dispose()
+        self.autocommit_engine.dispose()

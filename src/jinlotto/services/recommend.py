@@ -239,11 +239,13 @@ class RecommendationWriter:
         self._send()
 
     def _insert(self, rows: list[_Row]) -> set[DailyKey]:
-        # One autocommit statement is its own transaction: committed when this returns.
-        with self._database.autocommit() as connection:
-            inserted = repo.insert_many_if_absent(
-                connection, [_where(r.key) | r.values for r in rows]
-            )
+        # One autocommit statement is its own transaction: committed when this returns. Run a
+        # second time (a connection the server closed), it stores nothing its first run stored,
+        # and those visitors read their row back.
+        values = [_where(r.key) | r.values for r in rows]
+        inserted = self._database.run_autocommit(
+            lambda connection: repo.insert_many_if_absent(connection, values)
+        )
         return {DailyKey(*key) for key in inserted}
 
 

@@ -6,14 +6,18 @@ import time
 from datetime import UTC, datetime, timedelta
 
 import numpy as np
+import psycopg
 import pytest
 from sqlalchemy import func, select
+from tests.conftest import POSTGRES_ADMIN_DSN
 from tests.support.store import import_draws
 
 from jinlotto.config import Settings
+from jinlotto.db import migrate
 from jinlotto.db.database import Database
 from jinlotto.db.models import RecommendationRecord
 from jinlotto.db.repositories import recommendations as repo
+from jinlotto.db.session import build_engine
 from jinlotto.domain.draw import Draw
 from jinlotto.domain.schedule import kst_date
 from jinlotto.errors import DatabaseUnavailableError
@@ -141,6 +145,43 @@ def test_a_row_waiting_behind_a_stuck_statement_is_refused_and_the_stuck_one_sto
     assert refused_after >= 0.4
     assert stored.generated_now
     assert _rows(database) == 1
+
+
+@pytest.mark.postgres
+def test_rows_are_stored_after_the_server_closed_the_writers_connection(
+    postgres_url: str, shared_draws: list[Draw]
+) -> None:
+    settings = Settings(_env_file=None, environment="test", database_url=postgres_url)  # type: ignore[call-arg]
+    engine = build_engine(settings)
+    migrate.upgrade(engine)
+    engine.dispose()
+    database = Database.open(settings)
+    import_draws(database, shared_draws, source="test")
+    recommender = _engine(settings, database)
+    writer = _writer(database)
+    now = datetime.now(UTC)
+
+    async def ask_before_and_after_a_restart() -> list[DailyRecommendation]:
+        before = await _ask(database, recommender, writer, "a" * 32, now)
+        _close_every_connection(postgres_url.rsplit("/", 1)[1])  # as a restart of the server does
+        return [before, await _ask(database, recommender, writer, "b" * 32, now)]
+
+    try:
+        answers = asyncio.run(ask_before_and_after_a_restart())
+        assert [daily.generated_now for daily in answers] == [True, True]
+        assert _rows(database) == 2
+    finally:
+        database.close()
+
+
+def _close_every_connection(name: str) -> None:
+    with psycopg.connect(POSTGRES_ADMIN_DSN, autocommit=True) as admin:
+        query = "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s"
+        admin.execute(query, (name,))
+        deadline = time.monotonic() + 10
+        while admin.execute(query.replace("pg_terminate_backend(pid)", "1"), (name,)).fetchall():
+            assert time.monotonic() < deadline, "the connections were not closed"
+            time.sleep(0.05)
 
 
 def test_a_new_kst_day_gives_new_games(
