@@ -242,9 +242,6 @@ def _handler_for(server: OfficialServer) -> type[BaseHTTPRequestHandler]:
             """Quiet: tests read ``server.requests`` instead."""
 
         def do_GET(self) -> None:
-            self._answer()
-
-        def _answer(self) -> None:
             server.requests.append(self.path)
             server.headers = dict(self.headers.items())
             parts = urlsplit(self.path)

@@ -24,7 +24,7 @@ from pydantic_core import from_json, to_json
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
-from jinlotto.db.database import Database
+from jinlotto.db.database import AUTOCOMMIT_CONNECTIONS, Database
 from jinlotto.db.gate import UNAVAILABLE_MESSAGE
 from jinlotto.db.models import RecommendationRecord
 from jinlotto.db.repositories import recommendations as repo
@@ -161,15 +161,14 @@ class _Row:
 class RecommendationWriter:
     """Inserts new recommendations for one event loop, many rows per statement under load.
 
-    A row is sent at once while fewer than ``max_in_flight`` statements run; otherwise it waits
+    A row is sent at once while fewer than :data:`~jinlotto.db.database.AUTOCOMMIT_CONNECTIONS`
+    statements run (one: the database's autocommit connections); otherwise it waits
     for the next statement, which carries every row waiting then (up to ``max_rows``). So an
     idle service adds no delay and a busy one pays one commit for many visitors.
 
     The database gate's rules hold: while the database does not answer, a statement carries
-    one row and a row finding every statement stuck is refused at once, so at most
-    ``max_in_flight`` requests wait on it; a row not sent within ``wait_seconds`` is refused.
-    One statement at a time served 10 % more new visitors than two (``bench_web.py``): the
-    rows arriving while it runs share the next one.
+    one row and a row finding every statement stuck is refused at once, so at most that many
+    requests wait on it; a row not sent within ``wait_seconds`` is refused.
     """
 
     def __init__(
@@ -177,12 +176,10 @@ class RecommendationWriter:
         database: Database,
         *,
         wait_seconds: float,
-        max_in_flight: int = 1,
         max_rows: int = 500,
     ) -> None:
         self._database = database
         self._wait_seconds = wait_seconds
-        self._max_in_flight = max_in_flight
         self._max_rows = max_rows
         self._waiting: list[_Row] = []
         self._writes: set[asyncio.Task[None]] = set()  # referenced until done
@@ -190,7 +187,7 @@ class RecommendationWriter:
     async def insert(self, key: DailyKey, values: dict[str, Any]) -> bool:
         """Store a row for ``key`` unless one is stored; whether this one was (committed)."""
         gate = self._database.gate
-        if len(self._writes) >= self._max_in_flight and not gate.answering:
+        if len(self._writes) >= AUTOCOMMIT_CONNECTIONS and not gate.answering:
             raise DatabaseUnavailableError(UNAVAILABLE_MESSAGE)
         loop = asyncio.get_running_loop()
         row = _Row(key, values, loop.create_future())
@@ -208,7 +205,7 @@ class RecommendationWriter:
             row.inserted.set_exception(DatabaseUnavailableError(UNAVAILABLE_MESSAGE))
 
     def _send(self) -> None:
-        while self._waiting and len(self._writes) < self._max_in_flight:
+        while self._waiting and len(self._writes) < AUTOCOMMIT_CONNECTIONS:
             size = self._max_rows if self._database.gate.answering else 1
             batch, self._waiting = self._waiting[:size], self._waiting[size:]
             for row in batch:
